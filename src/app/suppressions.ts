@@ -1,0 +1,86 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { parse } from "yaml";
+import { z } from "zod";
+import { type Finding, formatLocation } from "../model/finding.js";
+import type { SuppressedFinding } from "../report/report.js";
+
+/** One accepted risk: which check (glob on the id), optionally where (glob on the location), and why. */
+export interface Suppression {
+  id: string;
+  path?: string;
+  reason: string;
+}
+
+const suppressionSchema = z
+  .object({
+    id: z.string().min(1),
+    path: z.string().min(1).optional(),
+    reason: z.string().trim().min(1, "every suppression needs a reason"),
+  })
+  .strict();
+const fileSchema = z.object({ ignore: z.array(suppressionSchema).default([]) }).strict();
+
+export class SuppressionFileError extends Error {
+  override name = "SuppressionFileError";
+}
+
+export const SUPPRESSIONS_FILE = ".hassguard.yaml";
+
+/** Reads `.hassguard.yaml`; a suppression without a reason is refused, naming the entry. */
+export function readSuppressions(file: string): Suppression[] {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    if ((error as { code?: string }).code === "ENOENT") return [];
+    throw new SuppressionFileError(`${file}: cannot read: ${String(error)}`);
+  }
+  let data: unknown;
+  try {
+    data = parse(text) ?? {};
+  } catch (error) {
+    throw new SuppressionFileError(`${file}: invalid YAML: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const result = fileSchema.safeParse(data);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue?.path.join(".") || "(top)";
+    throw new SuppressionFileError(`${file}: ${where}: ${issue?.message ?? "invalid"}`);
+  }
+  return result.data.ignore.map((s) => ({ id: s.id, reason: s.reason, ...(s.path === undefined ? {} : { path: s.path }) }));
+}
+
+/** Splits findings into those still reported and those the owner accepted. */
+export function applySuppressions(
+  findings: readonly Finding[],
+  suppressions: readonly Suppression[],
+): { kept: Finding[]; suppressed: SuppressedFinding[] } {
+  const kept: Finding[] = [];
+  const suppressed: SuppressedFinding[] = [];
+  for (const finding of findings) {
+    const match = suppressions.find(
+      (s) => globMatch(s.id, finding.id) && (s.path === undefined || globMatch(s.path, locationPath(finding))),
+    );
+    if (match === undefined) kept.push(finding);
+    else suppressed.push({ id: finding.id, ...(finding.location ? { location: finding.location } : {}), reason: match.reason });
+  }
+  return { kept, suppressed };
+}
+
+function locationPath(finding: Finding): string {
+  return finding.location && "file" in finding.location ? finding.location.file : formatLocation(finding.location);
+}
+
+/** `*` matches within a path segment, `**` across segments; everything else literally. */
+export function globMatch(pattern: string, value: string): boolean {
+  const regex = pattern
+    .split(/(\*\*|\*)/)
+    .map((part) => (part === "**" ? ".*" : part === "*" ? "[^/]*" : part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")))
+    .join("");
+  return new RegExp(`^${regex}$`).test(value);
+}
+
+export function suppressionsPath(configDir: string | undefined): string {
+  return path.join(configDir ?? ".", SUPPRESSIONS_FILE);
+}

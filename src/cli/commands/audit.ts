@@ -1,0 +1,79 @@
+import { existsSync } from "node:fs";
+import type { Command } from "commander";
+import { runAudit } from "../../app/audit.js";
+import { readSuppressions, SuppressionFileError, suppressionsPath } from "../../app/suppressions.js";
+import { UsageError } from "../exit.js";
+import { collect, emitReport, parseFailOn, parseFormats, progressReporter } from "../output.js";
+import { VERSION } from "../version.js";
+
+interface AuditFlags {
+  host?: string;
+  url?: string;
+  format: string[];
+  output?: string;
+  failOn: string;
+  ignore: string[];
+  suppressions?: string;
+  passwordBudget: string;
+  color: boolean;
+}
+
+export function registerAudit(program: Command): void {
+  program
+    .command("audit")
+    .description("audit a Home Assistant configuration directory (and, with --host, its network exposure)")
+    .argument("[config-dir]", "the configuration directory (the one with configuration.yaml)")
+    .option("--host <host>", "also scan this host's network exposure")
+    .option("--url <url>", "also check the running instance at this URL")
+    .option("-f, --format <format>", "text, json, sarif or markdown (repeatable)", collect, [])
+    .option("-o, --output <path>", "write to this file (one format) or folder (several)")
+    .option("--fail-on <severity>", "exit 1 when a finding is at least this severe (or none)", "high")
+    .option("--ignore <id>", "suppress a check id or glob (repeatable)", collect, [])
+    .option("--suppressions <file>", "suppressions file (default: CONFIG_DIR/.hassguard.yaml)")
+    .option("--password-budget <seconds>", "time for the weak-password check; 0 turns it off", "10")
+    .option("--no-color", "no colours in text output")
+    .action(async (configDir: string | undefined, flags: AuditFlags) => {
+      process.exitCode = await audit(configDir, flags);
+    });
+}
+
+async function audit(configDirArg: string | undefined, flags: AuditFlags): Promise<number> {
+  // check the flags before any work, so a typo costs nothing
+  parseFormats(flags.format);
+  parseFailOn(flags.failOn);
+  const budget = Number(flags.passwordBudget);
+  if (!Number.isFinite(budget) || budget < 0) throw new UsageError(`--password-budget takes seconds (0 or more), not '${flags.passwordBudget}'`);
+
+  let configDir = configDirArg;
+  if (configDir === undefined && flags.host === undefined && flags.url === undefined) {
+    if (!existsSync("configuration.yaml")) throw new UsageError("name a configuration directory (or --host / --url)");
+    configDir = ".";
+  }
+  if (configDir !== undefined && !existsSync(configDir)) throw new UsageError(`configuration directory not found: ${configDir}`);
+
+  let suppressions;
+  try {
+    suppressions = readSuppressions(flags.suppressions ?? suppressionsPath(configDir));
+  } catch (error) {
+    if (error instanceof SuppressionFileError) throw new UsageError(error.message);
+    throw error;
+  }
+  suppressions.push(...flags.ignore.map((id) => ({ id, reason: "--ignore on the command line" })));
+
+  const progress = progressReporter();
+  const report = await runAudit({
+    ...(configDir === undefined ? {} : { configDir }),
+    ...(flags.host === undefined ? {} : { host: flags.host }),
+    ...(flags.url === undefined ? {} : { url: flags.url }),
+    passwordBudgetSeconds: budget,
+    suppressions,
+    version: VERSION,
+    ...(progress === undefined ? {} : { progress }),
+  });
+  return emitReport(report, {
+    format: flags.format,
+    failOn: flags.failOn,
+    color: flags.color,
+    ...(flags.output === undefined ? {} : { output: flags.output }),
+  });
+}

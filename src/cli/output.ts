@@ -1,0 +1,69 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { atLeast, isSeverity, type Severity } from "../model/severity.js";
+import { FORMAT_FILE, type Format, FORMATS, isFormat, render } from "../report/index.js";
+import type { Report } from "../report/report.js";
+import { EXIT_FINDINGS, EXIT_OK, UsageError } from "./exit.js";
+
+/** Options every reporting command shares. */
+export interface OutputOptions {
+  format: string[];
+  output?: string;
+  failOn: string;
+  color?: boolean;
+}
+
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+export function parseFormats(values: string[]): Format[] {
+  const formats = values.length === 0 ? ["text"] : values.flatMap((v) => v.split(","));
+  for (const format of formats) {
+    if (!isFormat(format)) throw new UsageError(`unknown format '${format}' (use ${FORMATS.join(", ")})`);
+  }
+  return [...new Set(formats)] as Format[];
+}
+
+export function parseFailOn(value: string): Severity | "none" {
+  if (value === "none" || isSeverity(value)) return value;
+  throw new UsageError(`--fail-on takes critical, high, medium, low, info or none, not '${value}'`);
+}
+
+/**
+ * Writes the report: one format without --output goes to stdout (and nothing else does); one format with
+ * --output goes to that file; several formats need --output, a folder that gets one file per format.
+ */
+export function emitReport(report: Report, options: OutputOptions): number {
+  const formats = parseFormats(options.format);
+  const failOn = parseFailOn(options.failOn);
+  const toTerminal = options.output === undefined && process.stdout.isTTY === true;
+  const color = options.color !== false && toTerminal && !process.env.NO_COLOR;
+  if (options.output === undefined) {
+    if (formats.length > 1) throw new UsageError("several --format values need --output DIR");
+    process.stdout.write(render(formats[0] as Format, report, { color }));
+  } else if (formats.length === 1) {
+    mkdirSync(path.dirname(path.resolve(options.output)), { recursive: true });
+    writeFileSync(options.output, render(formats[0] as Format, report, { color: false }));
+    process.stderr.write(`report written to ${options.output}\n`);
+  } else {
+    mkdirSync(options.output, { recursive: true });
+    for (const format of formats) {
+      const file = path.join(options.output, FORMAT_FILE[format]);
+      writeFileSync(file, render(format, report, { color: false }));
+      process.stderr.write(`report written to ${file}\n`);
+    }
+  }
+  return exitCodeFor(report, failOn);
+}
+
+export function exitCodeFor(report: Report, failOn: Severity | "none"): number {
+  if (failOn === "none") return EXIT_OK;
+  return report.findings.some((f) => atLeast(f.severity, failOn)) ? EXIT_FINDINGS : EXIT_OK;
+}
+
+/** Progress lines for a person at a terminal; silent in pipes and CI. */
+export function progressReporter(): ((message: string) => void) | undefined {
+  if (process.stderr.isTTY !== true || process.env.CI) return undefined;
+  return (message) => process.stderr.write(`… ${message}\n`);
+}

@@ -1,0 +1,4 @@
+/** What the running instance answered over HTTP and WebSocket. Owned by src/sources/instance. */
+export interface InstanceFacts {
+  url: string;
+}

@@ -1,0 +1,86 @@
+import pc from "picocolors";
+import { CHECKLIST_ITEMS, formatLocation } from "../model/finding.js";
+import { SEVERITIES, type Severity } from "../model/severity.js";
+import { renderNetworkTable } from "./network-table.js";
+import type { Report } from "./report.js";
+
+type Paint = (text: string) => string;
+const plain: Paint = (text) => text;
+
+export interface TextOptions {
+  color: boolean;
+}
+
+/** For people at a terminal: findings grouped by severity, worst first, with the score on top. */
+export function renderText(report: Report, options: TextOptions = { color: false }): string {
+  const c = options.color ? pc : pc.createColors(false);
+  const paint: Record<Severity, Paint> = {
+    critical: (t) => c.bold(c.red(t)),
+    high: c.red,
+    medium: c.yellow,
+    low: c.cyan,
+    info: c.dim,
+  };
+  const lines: string[] = [];
+  const target = [report.targets.config, report.targets.host, report.targets.url].filter((t) => t !== null).join(", ");
+  lines.push(c.bold(`hassguard ${report.tool.version} — ${target || "no target"}`));
+  const counts = SEVERITIES.map((s) => paint[s](`${report.summary[s]} ${s}`)).join(" · ");
+  lines.push(`Score ${c.bold(`${report.summary.score}/100`)}   ${counts}`);
+
+  if (report.network !== undefined) {
+    lines.push("", c.bold("Network"), renderNetworkTable(report.network));
+  }
+  for (const severity of SEVERITIES) {
+    const group = report.findings.filter((f) => f.severity === severity);
+    if (group.length === 0) continue;
+    lines.push("", paint[severity](c.bold(`${severity.toUpperCase()} (${group.length})`)));
+    for (const finding of group) {
+      const where = formatLocation(finding.location);
+      lines.push(`  ${paint[severity]("●")} ${c.bold(finding.title)}  ${c.dim(finding.id)}`);
+      if (where !== "") lines.push(`    ${c.underline(where)}`);
+      lines.push(...indent(finding.message, "    "));
+      if (finding.evidence !== undefined) lines.push(`    ${c.dim("evidence:")} ${finding.evidence}`);
+      lines.push(...indent(`fix: ${finding.remediation}`, "    ").map((l) => c.green(l)));
+    }
+  }
+  if (report.findings.length === 0) lines.push("", c.green("No findings."));
+  if (report.suppressed.length > 0) {
+    lines.push("", c.dim(`Suppressed (${report.suppressed.length}):`));
+    for (const s of report.suppressed) {
+      lines.push(c.dim(`  ${s.id} ${formatLocation(s.location)} — ${s.reason}`));
+    }
+  }
+  if (report.notChecked.length > 0) {
+    lines.push("", c.dim(`Not checked (${report.notChecked.length}):`));
+    for (const [reason, ids] of groupBy(report.notChecked, (n) => n.reason)) {
+      lines.push(c.dim(`  ${reason}: ${ids.map((n) => n.id).join(", ")}`));
+    }
+  }
+  if (report.errors.length > 0) {
+    lines.push("", c.yellow(`Problems while reading (${report.errors.length}):`));
+    for (const e of report.errors) {
+      const where = e.file === undefined ? "" : `${e.file}${e.line === undefined ? "" : `:${e.line}`}: `;
+      lines.push(c.yellow(`  [${e.source}] ${where}${e.message}`));
+    }
+  }
+  const checklist = new Set(report.findings.map((f) => f.checklist));
+  if (checklist.size > 0) {
+    lines.push("", c.dim(`Checklist items to work on: ${[...checklist].map((k) => CHECKLIST_ITEMS[k]).join("; ")}`));
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+function indent(text: string, prefix: string): string[] {
+  return text.split("\n").map((line) => `${prefix}${line}`);
+}
+
+function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key) ?? [];
+    group.push(item);
+    groups.set(key, group);
+  }
+  return groups;
+}
