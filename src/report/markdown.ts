@@ -7,8 +7,11 @@ import type { Report } from "./report.js";
 export function renderMarkdown(report: Report): string {
   const out: string[] = [];
   const target = [report.targets.config, report.targets.host, report.targets.url].filter((t) => t !== null).join(", ");
-  out.push(`# hassguard report — ${escape(target || "no target")}`, "");
-  out.push(`**Score ${report.summary.score}/100** · ${SEVERITIES.map((s) => `${report.summary[s]} ${s}`).join(" · ")}`, "");
+  out.push(`# hassguard report — ${escapeMarkdown(target || "no target")}`, "");
+  out.push(
+    `**Score ${report.summary.score}/100** · ${SEVERITIES.map((s) => `${report.summary[s]} ${s}`).join(" · ")}`,
+    "",
+  );
   if (report.network !== undefined) out.push("## Network", "", "```", renderNetworkTable(report.network), "```", "");
   for (const severity of SEVERITIES) {
     const group = report.findings.filter((f) => f.severity === severity);
@@ -16,22 +19,22 @@ export function renderMarkdown(report: Report): string {
     out.push(`## ${capitalize(severity)} (${group.length})`, "");
     for (const f of group) {
       const where = formatLocation(f.location);
-      out.push(`### ${escape(f.title)}`, "");
+      out.push(`### ${escapeMarkdown(f.title)}`, "");
       out.push(`- **Check:** \`${f.id}\` ([docs](${f.docs}))`);
       if (where !== "") out.push(`- **Where:** \`${where}\``);
       if (f.evidence !== undefined) out.push(`- **Evidence:** \`${f.evidence.replaceAll("`", "'")}\``);
-      out.push("", escape(f.message), "", `**Fix:** ${escape(f.remediation)}`, "");
+      out.push("", escapeMarkdown(f.message), "", `**Fix:** ${escapeMarkdown(f.remediation)}`, "");
     }
   }
   if (report.findings.length === 0) out.push("No findings.", "");
   if (report.notChecked.length > 0) {
-    out.push("## Not checked", "", ...report.notChecked.map((n) => `- \`${n.id}\`: ${escape(n.reason)}`), "");
+    out.push("## Not checked", "", ...report.notChecked.map((n) => `- \`${n.id}\`: ${escapeMarkdown(n.reason)}`), "");
   }
   if (report.errors.length > 0) {
     out.push("## Problems while reading", "");
     for (const e of report.errors) {
       const where = e.file === undefined ? "" : `\`${e.file}${e.line === undefined ? "" : `:${e.line}`}\` `;
-      out.push(`- ${where}${escape(e.message)}`);
+      out.push(`- ${where}${escapeMarkdown(e.message)}`);
     }
     out.push("");
   }
@@ -43,6 +46,6 @@ function capitalize(text: string): string {
 }
 
 /** Keeps values from a configuration (which may hold HTML or Markdown) from changing the page. */
-function escape(text: string): string {
+function escapeMarkdown(text: string): string {
   return text.replace(/[\\`*_{}[\]<>#|]/g, (ch) => `\\${ch}`);
 }

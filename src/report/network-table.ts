@@ -21,6 +21,11 @@ export function renderNetworkTable(network: NetworkFacts): string {
     notes.push(`${host.address}: ${open.length} open, ${closed} closed, ${filtered} filtered`);
   }
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length))) ?? [];
-  const table = rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join("  ").trimEnd());
+  const table = rows.map((r) =>
+    r
+      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+      .join("  ")
+      .trimEnd(),
+  );
   return [...table, ...notes].join("\n");
 }

@@ -1,6 +1,6 @@
-import type { SourceError } from "../model/errors.js";
 import type { NotChecked } from "../model/engine.js";
 import { countBySeverity, score } from "../model/engine.js";
+import type { SourceError } from "../model/errors.js";
 import type { Finding } from "../model/finding.js";
 import type { NetworkFacts } from "../model/network-facts.js";
 import type { Severity } from "../model/severity.js";

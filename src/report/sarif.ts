@@ -87,8 +87,15 @@ function sarifLocation(f: Finding): object {
     const region =
       f.location.line === undefined
         ? {}
-        : { region: { startLine: f.location.line, ...(f.location.column === undefined ? {} : { startColumn: f.location.column }) } };
-    return { physicalLocation: { artifactLocation: { uri: encodePath(f.location.file), uriBaseId: "CONFIGDIR" }, ...region } };
+        : {
+            region: {
+              startLine: f.location.line,
+              ...(f.location.column === undefined ? {} : { startColumn: f.location.column }),
+            },
+          };
+    return {
+      physicalLocation: { artifactLocation: { uri: encodePath(f.location.file), uriBaseId: "CONFIGDIR" }, ...region },
+    };
   }
   if (isNetworkLocation(f.location)) {
     return { logicalLocations: [{ name: formatLocation(f.location), kind: "resource" }] };
@@ -97,7 +104,10 @@ function sarifLocation(f: Finding): object {
 }
 
 function fingerprint(f: Finding): string {
-  return createHash("sha256").update(`${f.id}|${formatLocation(f.location)}|${f.message}`).digest("hex").slice(0, 32);
+  return createHash("sha256")
+    .update(`${f.id}|${formatLocation(f.location)}|${f.message}`)
+    .digest("hex")
+    .slice(0, 32);
 }
 
 function encodePath(file: string): string {

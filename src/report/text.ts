@@ -5,7 +5,6 @@ import { renderNetworkTable } from "./network-table.js";
 import type { Report } from "./report.js";
 
 type Paint = (text: string) => string;
-const plain: Paint = (text) => text;
 
 export interface TextOptions {
   color: boolean;
@@ -13,7 +12,7 @@ export interface TextOptions {
 
 /** For people at a terminal: findings grouped by severity, worst first, with the score on top. */
 export function renderText(report: Report, options: TextOptions = { color: false }): string {
-  const c = options.color ? pc : pc.createColors(false);
+  const c = pc.createColors(options.color);
   const paint: Record<Severity, Paint> = {
     critical: (t) => c.bold(c.red(t)),
     high: c.red,

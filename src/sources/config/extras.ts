@@ -43,7 +43,12 @@ export function readHttpStorage(texts: Map<string, string>, errors: SourceError[
 }
 
 export function parseJsonWithPositions(text: string, file: string, errors: SourceError[]): YMap | undefined {
-  const converted = convertYaml(text, file, (_tag, _arg, pos) => ({ kind: "scalar", value: null, pos, origin: { kind: "inline" } }));
+  const converted = convertYaml(text, file, (_tag, _arg, pos) => ({
+    kind: "scalar",
+    value: null,
+    pos,
+    origin: { kind: "inline" },
+  }));
   if (converted.fatal || converted.root?.kind !== "map") {
     const why = converted.problems[0]?.message ?? "not a JSON object";
     errors.push({ source: "storage", file, message: `unreadable: ${why}` });

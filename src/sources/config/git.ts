@@ -30,7 +30,10 @@ export function readGit(root: string, candidates: string[], errors: SourceError[
     const relTop = path.relative(root, topLevel).split(path.sep).join("/");
     return { topLevel: relTop, tracked, ignored };
   } catch (error) {
-    errors.push({ source: "config", message: `git could not be read: ${error instanceof Error ? error.message : String(error)}` });
+    errors.push({
+      source: "config",
+      message: `git could not be read: ${error instanceof Error ? error.message : String(error)}`,
+    });
     return undefined;
   }
 }

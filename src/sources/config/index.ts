@@ -33,7 +33,8 @@ export async function loadConfig(root: string, env: NodeJS.ProcessEnv = process.
   if (has("configuration.yaml")) {
     const root = loader.loadFile("configuration.yaml");
     if (root?.kind === "map") configuration = root;
-    else if (root !== undefined) loader.errors.push({ source: "config", file: "configuration.yaml", message: "top level is not a mapping" });
+    else if (root !== undefined)
+      loader.errors.push({ source: "config", file: "configuration.yaml", message: "top level is not a mapping" });
   } else {
     errors.push({ source: "config", file: "configuration.yaml", message: "no configuration.yaml in this directory" });
   }
@@ -81,7 +82,9 @@ export async function loadConfig(root: string, env: NodeJS.ProcessEnv = process.
 function packagesOf(configuration: YMap | undefined): ConfigFacts["packages"] {
   const packages = get(get(configuration, "homeassistant"), "packages");
   if (packages?.kind !== "map") return [];
-  return packages.entries.flatMap((entry) => (entry.value.kind === "map" ? [{ name: entry.key, config: entry.value }] : []));
+  return packages.entries.flatMap((entry) =>
+    entry.value.kind === "map" ? [{ name: entry.key, config: entry.value }] : [],
+  );
 }
 
 function unique<T>(items: readonly T[], keyOf: (item: T) => string): T[] {

@@ -1,4 +1,4 @@
-import { closeSync, lstatSync, openSync, readlinkSync, readSync, realpathSync, readdirSync } from "node:fs";
+import { closeSync, lstatSync, openSync, readdirSync, readlinkSync, readSync, realpathSync } from "node:fs";
 import path from "node:path";
 import type { ConfigFileInfo } from "../../model/config-facts.js";
 import type { SourceError } from "../../model/errors.js";
@@ -44,7 +44,11 @@ export function takeInventory(root: string): Inventory {
       if (info.type === "directory") {
         if (SKIPPED_DIRS.has(name)) continue;
         if (depth + 1 >= LIMITS.maxDepth) {
-          inventory.errors.push({ source: "config", file: rel, message: `folder nested deeper than ${LIMITS.maxDepth} levels; not listed` });
+          inventory.errors.push({
+            source: "config",
+            file: rel,
+            message: `folder nested deeper than ${LIMITS.maxDepth} levels; not listed`,
+          });
           continue;
         }
         pending.push({ dir: rel, depth: depth + 1 });
@@ -52,7 +56,10 @@ export function takeInventory(root: string): Inventory {
     }
   }
   if (truncated) {
-    inventory.errors.push({ source: "config", message: `more than ${LIMITS.maxFiles} files; the rest were not listed` });
+    inventory.errors.push({
+      source: "config",
+      message: `more than ${LIMITS.maxFiles} files; the rest were not listed`,
+    });
   }
   inventory.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return inventory;

@@ -212,7 +212,11 @@ export class ConfigLoader {
       return undefined;
     }
     if (bytes.subarray(0, 8192).includes(0)) {
-      this.errors.push({ source: "config", file: relative, message: "binary file where YAML was expected; not loaded" });
+      this.errors.push({
+        source: "config",
+        file: relative,
+        message: "binary file where YAML was expected; not loaded",
+      });
       return undefined;
     }
     try {

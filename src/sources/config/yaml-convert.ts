@@ -1,4 +1,4 @@
-import { type Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
+import { type Document, isAlias, type ScalarTag, type Tags, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
 import type { SourcePos, YEntry, YMap, YNode, YScalar } from "../../model/yaml-node.js";
 import { LIMITS } from "./limits.js";
 
@@ -32,7 +32,24 @@ export interface Converted {
 }
 
 // Declared so the parser keeps these tags on the nodes instead of warning about unknown ones.
-const customTags = HA_TAGS.map((tag) => ({ tag, resolve: (value: string) => value }));
+const haTags = HA_TAGS.map((tag) => ({ tag, resolve: (value: string) => value }));
+
+// PyYAML's YAML 1.1 booleans are yes/no/true/false/on/off in three casings; the `yaml` package's 1.1
+// schema also reads a bare y or n as a boolean, which would turn a key like `y:` into `true`.
+const PYYAML_TRUE = /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/;
+const PYYAML_FALSE = /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/;
+
+function customTags(tags: Tags): Tags {
+  const withoutBool = tags.filter((tag) => typeof tag === "string" || tag.tag !== "tag:yaml.org,2002:bool");
+  const bool = (value: boolean, test: RegExp): ScalarTag => ({
+    identify: (v: unknown) => v === value,
+    default: true,
+    tag: "tag:yaml.org,2002:bool",
+    test,
+    resolve: () => value,
+  });
+  return [bool(true, PYYAML_TRUE), bool(false, PYYAML_FALSE), ...withoutBool, ...haTags];
+}
 
 /**
  * Parses one YAML file the way PyYAML's SafeLoader would (YAML 1.1: `on`/`off`/`yes` are booleans) and
@@ -86,6 +103,7 @@ class Converter {
   private nodes = 0;
   private aliasNodes = 0;
   private budgetReported = false;
+  private anchors: Map<string, Node[]> | undefined;
 
   constructor(
     private readonly document: Document.Parsed,
@@ -98,7 +116,7 @@ class Converter {
     const pos = this.posAt(node.range?.[0]);
     if (!this.spend(viaAlias, pos)) return nullScalar(pos);
     if (isAlias(node)) {
-      const target = node.resolve(this.document);
+      const target = this.anchorBefore(node.source, node.range?.[0] ?? 0);
       if (target === undefined) {
         this.problem(pos, `unknown alias *${node.source}`);
         return nullScalar(pos);
@@ -133,7 +151,7 @@ class Converter {
       const key = keyText(keyNode);
       const valueNode = item.value as Node | null;
       const value = valueNode === null ? nullScalar(keyPos) : this.convert(valueNode, viaAlias);
-      if (key === "<<" && keyNode !== null && isScalar(keyNode) && keyNode.source === "<<") {
+      if (key === "<<" && keyNode !== null && isScalar(keyNode) && keyNode.type === "PLAIN") {
         // YAML 1.1 merge key: the mapping(s) it names supply keys this mapping does not set itself
         for (const source of value.kind === "seq" ? value.items : [value]) {
           if (source.kind === "map") merged.push(...source.entries);
@@ -160,11 +178,25 @@ class Converter {
     return { kind: "map", entries: [...fromMerge, ...entries], pos };
   }
 
+  /**
+   * The node an alias points at: the last anchor of that name defined before it. (`Alias.resolve` walks
+   * the whole document for every alias, which is quadratic on large files.)
+   */
+  private anchorBefore(name: string, offset: number): Node | undefined {
+    this.anchors ??= collectAnchors(this.document.contents as Node | null);
+    let found: Node | undefined;
+    for (const anchor of this.anchors.get(name) ?? []) {
+      if ((anchor.range?.[0] ?? 0) < offset) found = anchor;
+    }
+    return found;
+  }
+
   /** Counts a node against the file's budgets; false once a budget is spent (reported once). */
   private spend(viaAlias: boolean, pos: SourcePos): boolean {
     this.nodes++;
     if (viaAlias) this.aliasNodes++;
-    const over = this.nodes > LIMITS.maxNodesPerFile || this.aliasNodes > LIMITS.maxAliasNodesPerFile;
+    // a spent alias budget stops only alias expansion: what the file itself spells out is still read
+    const over = this.nodes > LIMITS.maxNodesPerFile || (viaAlias && this.aliasNodes > LIMITS.maxAliasNodesPerFile);
     if (over && !this.budgetReported) {
       this.budgetReported = true;
       this.problem(
@@ -182,9 +214,35 @@ class Converter {
   }
 }
 
+function collectAnchors(root: Node | null): Map<string, Node[]> {
+  const anchors = new Map<string, Node[]>();
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (node === null || node === undefined || isAlias(node)) continue;
+    if (isPair(node)) {
+      stack.push(node.value, node.key);
+      continue;
+    }
+    if (isScalar(node) || isMap(node) || isSeq(node)) {
+      if (node.anchor) {
+        const list = anchors.get(node.anchor) ?? [];
+        list.push(node);
+        anchors.set(node.anchor, list);
+      }
+      if (isMap(node) || isSeq(node)) for (let i = node.items.length - 1; i >= 0; i--) stack.push(node.items[i]);
+    }
+  }
+  return anchors;
+}
+
 function keyText(node: Node | null): string {
   if (node === null) return "null";
-  if (isScalar(node)) return node.value === null ? "null" : String(node.value);
+  if (isScalar(node)) {
+    // the YAML 1.1 schema hands the merge key over as a symbol; its source text is `<<`
+    if (typeof node.value === "symbol") return node.source ?? String(node.value.description);
+    return node.value === null ? "null" : String(node.value);
+  }
   // complex keys are legal YAML but meaningless to Home Assistant; keep something readable
   return String(node);
 }

@@ -1,0 +1,98 @@
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { globMatch } from "../../src/app/suppressions.js";
+import { runCli } from "../helpers/cli.js";
+import { makeTree, removeTree } from "../helpers/tree.js";
+
+// A home with an unmistakable problem: an inline legacy api_password and bans never firing.
+const home = makeTree({
+  "configuration.yaml": "http:\n  api_password: correct-horse-battery\n  ip_ban_enabled: false\n",
+});
+const out = makeTree({});
+afterAll(() => {
+  removeTree(home);
+  removeTree(out);
+});
+
+describe("hassguard audit", () => {
+  it("with one --format and no --output prints only the report on stdout", () => {
+    const result = runCli(["audit", home, "--format", "json", "--fail-on", "none"]);
+    expect(result.status).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(report.schema).toBe("hassguard-report/1");
+    expect(report.findings.length).toBeGreaterThan(0);
+    expect(result.stdout).not.toContain("correct-horse-battery");
+  });
+
+  it("exits 1 when a finding reaches --fail-on, 0 when none does", () => {
+    expect(runCli(["audit", home, "--format", "json", "--fail-on", "high"]).status).toBe(1);
+    const report = JSON.parse(runCli(["audit", home, "--format", "json", "--fail-on", "none"]).stdout);
+    const worst = report.summary.critical > 0 ? "critical" : "high";
+    expect(report.summary[worst]).toBeGreaterThan(0);
+    expect(runCli(["audit", home, "--ignore", "*/*", "--fail-on", "info"]).status).toBe(0);
+  });
+
+  it("exits 2 with one line on stderr for usage errors", () => {
+    for (const args of [
+      ["audit", "/nonexistent/hassguard-home"],
+      ["audit", home, "--format", "pdf"],
+      ["audit", home, "--fail-on", "severe"],
+      ["audit", home, "--format", "json", "--format", "sarif"],
+      ["audit", home, "--password-budget", "-3"],
+      ["checks", "no/such-check"],
+    ]) {
+      const result = runCli(args);
+      expect(result.status, args.join(" ")).toBe(2);
+      expect(result.stdout).toBe("");
+      expect(result.stderr.trim().split("\n").length, result.stderr).toBeLessThanOrEqual(3);
+      expect(result.stderr).toMatch(/hassguard: |error: /);
+    }
+  });
+
+  it("writes several formats into the --output folder", () => {
+    const dir = path.join(out, "reports");
+    const result = runCli(["audit", home, "-f", "json", "-f", "sarif", "-f", "markdown", "-f", "text", "-o", dir, "--fail-on", "none"]);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toBe("");
+    for (const file of ["hassguard.json", "hassguard.sarif", "hassguard.md", "hassguard.txt"]) {
+      expect(existsSync(path.join(dir, file)), file).toBe(true);
+      expect(readFileSync(path.join(dir, file), "utf8")).not.toContain("correct-horse-battery");
+    }
+  });
+
+  it("honours .hassguard.yaml suppressions that give a reason, and refuses ones that do not", () => {
+    const report = JSON.parse(runCli(["audit", home, "--format", "json", "--fail-on", "none"]).stdout);
+    const firstId: string = report.findings[0].id;
+    writeFileSync(path.join(home, ".hassguard.yaml"), `ignore:\n  - id: ${firstId}\n    reason: accepted for the test\n`);
+    const suppressed = JSON.parse(runCli(["audit", home, "--format", "json", "--fail-on", "none"]).stdout);
+    expect(suppressed.findings.some((f: { id: string }) => f.id === firstId)).toBe(false);
+    expect(suppressed.suppressed.filter((s: { id: string }) => s.id === firstId)[0].reason).toBe("accepted for the test");
+
+    writeFileSync(path.join(home, ".hassguard.yaml"), `ignore:\n  - id: ${firstId}\n`);
+    const refused = runCli(["audit", home, "--format", "json"]);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain("reason");
+    writeFileSync(path.join(home, ".hassguard.yaml"), "");
+  });
+
+  it("lists the check catalogue and explains one check", () => {
+    const list = runCli(["checks", "--format", "json"]);
+    expect(list.status).toBe(0);
+    const checks = JSON.parse(list.stdout) as { id: string }[];
+    expect(checks.length).toBeGreaterThan(0);
+    const one = runCli(["checks", checks[0]?.id ?? ""]);
+    expect(one.status).toBe(0);
+    expect(one.stdout).toContain("Fix:");
+  });
+});
+
+describe("suppression globs", () => {
+  it("match within and across path segments", () => {
+    expect(globMatch("http/*", "http/ip-ban-disabled")).toBe(true);
+    expect(globMatch("http/*", "auth/x")).toBe(false);
+    expect(globMatch("www/**", "www/a/b/c.yaml")).toBe(true);
+    expect(globMatch("www/*", "www/a/b.yaml")).toBe(false);
+    expect(globMatch("a.b", "axb")).toBe(false);
+  });
+});
