@@ -5,7 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/install-system-deps.sh
-npm ci --no-audit --no-fund
+# `npm ci` refuses this lock file: npm here records no other-platform optional packages (biome, bcrypt), which
+# `npm ci` then reports as missing; `npm install` installs exactly the locked versions all the same
+npm install --no-audit --no-fund
 npm run check
 npm run build
 npx vitest run --reporter=default --reporter=json --outputFile.json=test-results.json
