@@ -33,13 +33,23 @@ export function renderText(report: Report, options: TextOptions = { color: false
     const group = report.findings.filter((f) => f.severity === severity);
     if (group.length === 0) continue;
     lines.push("", paint[severity](c.bold(`${severity.toUpperCase()} (${group.length})`)));
-    for (const finding of group) {
-      const where = formatLocation(finding.location);
-      lines.push(`  ${paint[severity]("●")} ${c.bold(finding.title)}  ${c.dim(finding.id)}`);
-      if (where !== "") lines.push(`    ${c.underline(where)}`);
-      lines.push(...indent(finding.message, "    "));
-      if (finding.evidence !== undefined) lines.push(`    ${c.dim("evidence:")} ${finding.evidence}`);
-      lines.push(...indent(`fix: ${finding.remediation}`, "    ").map((l) => c.green(l)));
+    // one heading per check with every place it fired, and the fix once when it is the same everywhere:
+    // ten inline passwords read as one habit to fix, not ten screens of the same advice
+    for (const [, same] of groupBy(group, (f) => `${f.id}\u0000${f.title}`)) {
+      const first = same[0] as (typeof same)[number];
+      const sharedFix = same.every((f) => f.remediation === first.remediation);
+      const count = same.length > 1 ? c.dim(` ×${same.length}`) : "";
+      lines.push(`  ${paint[severity]("●")} ${c.bold(first.title)}${count}  ${c.dim(first.id)}`);
+      for (const finding of same) {
+        const where = formatLocation(finding.location);
+        const bullet = same.length > 1 ? "- " : "";
+        const pad = same.length > 1 ? "      " : "    ";
+        if (where !== "") lines.push(`    ${bullet}${c.underline(where)}`);
+        lines.push(...indent(finding.message, where === "" ? `    ${bullet}` : pad));
+        if (finding.evidence !== undefined) lines.push(`${pad}${c.dim("evidence:")} ${finding.evidence}`);
+        if (!sharedFix) lines.push(...indent(`fix: ${finding.remediation}`, pad).map((l) => c.green(l)));
+      }
+      if (sharedFix) lines.push(...indent(`fix: ${first.remediation}`, "    ").map((l) => c.green(l)));
     }
   }
   if (report.findings.length === 0) lines.push("", c.green("No findings."));

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import Ajv from "ajv-draft-04";
+import AjvDraft04 from "ajv-draft-04";
 import { describe, expect, it } from "vitest";
 import { defineCheck } from "../../src/model/check.js";
 import { runChecks } from "../../src/model/engine.js";
@@ -131,6 +131,9 @@ describe("JSON reporter", () => {
     expect(parsed.findings[3].location).toEqual({ host: "::1", port: 1883, protocol: "tcp" });
   });
 });
+
+// ajv-draft-04 is CommonJS with a `default` export; under nodenext the class sits on `.default`
+const Ajv = AjvDraft04.default;
 
 describe("SARIF reporter", () => {
   const require = createRequire(import.meta.url);

@@ -1,0 +1,72 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { runAudit } from "../../src/app/audit.js";
+import { FORMATS, render } from "../../src/report/index.js";
+import { PROJECT_ROOT } from "../helpers/cli.js";
+
+const SECRET_KEY = /(pass(word)?|passwd|token|secret|api_?key|key|credential|psk|webhook_id|jwt)/i;
+const FIXTURE_OWNER_PASSWORD = "RigPassw0rd!2026"; // documented in shared/fixtures/ha/2023.11.3/README.md
+
+/**
+ * Every secret-looking value planted in a directory, found independently of the checks (which would make
+ * the test circular): assignments to secret-named keys in any text file, JWTs, PEM bodies, and the secret
+ * fields of `.storage` JSON.
+ */
+function plantedSecrets(root: string): Set<string> {
+  const values = new Set<string>();
+  const add = (value: unknown) => {
+    const text = String(value ?? "").trim();
+    if (text.length >= 6 && !text.startsWith("!secret") && !/^(true|false|null|none)$/i.test(text)) values.add(text);
+  };
+  const walkJson = (node: unknown, key = "") => {
+    if (Array.isArray(node)) for (const item of node) walkJson(item, key);
+    else if (node !== null && typeof node === "object") {
+      for (const [k, v] of Object.entries(node)) walkJson(v, k);
+    } else if (typeof node === "string" && /^(token|jwt_key|password)$/.test(key)) add(node);
+  };
+  const files = (dir: string): string[] =>
+    readdirSync(dir).flatMap((name) => {
+      const full = path.join(dir, name);
+      return statSync(full).isDirectory() ? files(full) : [full];
+    });
+  for (const file of files(root)) {
+    const text = readFileSync(file, "latin1");
+    for (const m of text.matchAll(/eyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]{8,}/g)) add(m[0]);
+    for (const m of text.matchAll(/-----BEGIN [A-Z ]*PRIVATE KEY-----\s*([A-Za-z0-9+/=\s]{20,}?)-----END/g)) {
+      for (const line of (m[1] ?? "").split(/\s+/)) add(line);
+    }
+    const isStorage = file.includes(`${path.sep}.storage${path.sep}`);
+    // (.storage JSON is walked by field name below: its `"key": "auth"` envelope is no secret)
+    for (const m of isStorage ? [] : text.matchAll(/^[ \t-]*["']?([\w.-]+)["']?[ \t]*[:=][ \t]*["']?([^"'\s#]+)/gm)) {
+      if (SECRET_KEY.test(m[1] ?? "")) add(m[2]);
+    }
+    if (isStorage) {
+      try {
+        const json = JSON.parse(text);
+        walkJson(json);
+        if (path.basename(file) === "auth_module.totp") walkJson(json?.data?.users, "token");
+      } catch {
+        // not JSON: the text patterns above still apply
+      }
+    }
+  }
+  return values;
+}
+
+describe("no secret value reaches any report", () => {
+  it("the insecure example: every format shows only masked values", async () => {
+    const root = path.join(PROJECT_ROOT, "examples/insecure-home");
+    const secrets = plantedSecrets(root);
+    secrets.add(FIXTURE_OWNER_PASSWORD);
+    expect(secrets.size).toBeGreaterThan(15); // the example really is full of secrets
+
+    const report = await runAudit({ configDir: root, passwordBudgetSeconds: 0, suppressions: [], version: "test" });
+    expect(report.findings.filter((f) => f.evidence !== undefined).length).toBeGreaterThan(10);
+    for (const format of FORMATS) {
+      const output = render(format, report, { color: false });
+      const leaked = [...secrets].filter((secret) => output.includes(secret));
+      expect(leaked, `${format} output leaks`).toEqual([]);
+    }
+  });
+});
