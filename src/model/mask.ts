@@ -9,9 +9,21 @@ export function maskSecret(value: unknown): string {
   return `${text.slice(0, 2)}***`;
 }
 
-/** `user:pass@host` in a URL → `user:***@host`; other parts stay readable. */
+/**
+ * `user:pass@host` in a URL → `user:***@host`; other parts stay readable. The password ends at the LAST `@`
+ * before the query: people type `p@ss` or `pa/ss` unencoded, and the first `@` or `/` would leak the rest.
+ * When in doubt it masks too much (`host:8123/a@b` → `host:***@b`), never too little.
+ */
 export function maskUrlCredentials(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^:@/\s]*):([^@/\s]*)@/i, (_m, scheme: string, user: string) => `${scheme}${user}:***@`);
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(url)?.[0];
+  if (scheme === undefined) return url;
+  const rest = url.slice(scheme.length);
+  const end = rest.search(/[?#\s]/);
+  const head = end < 0 ? rest : rest.slice(0, end);
+  const at = head.lastIndexOf("@");
+  const colon = head.indexOf(":");
+  if (at < 0 || colon < 0 || colon > at) return url;
+  return `${scheme}${head.slice(0, colon)}:***@${rest.slice(at + 1)}`;
 }
 
 /** `key: value` evidence with the value masked. */

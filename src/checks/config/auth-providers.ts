@@ -1,0 +1,19 @@
+import type { ConfigFacts } from "../../model/config-facts.js";
+import { asList, getEntry, getPath, isMap, scalarString, type YEntry, type YMap } from "../../model/yaml-node.js";
+
+export interface AuthProvider {
+  type: string;
+  node: YMap;
+  /** The `type:` entry, where findings about the provider point. */
+  typeEntry: YEntry;
+}
+
+/** `homeassistant: auth_providers:` as written (absent: only the default `homeassistant` provider). */
+export function authProviders(config: ConfigFacts): AuthProvider[] {
+  return asList(getPath(config.configuration, "homeassistant", "auth_providers")).flatMap((node) => {
+    if (!isMap(node)) return [];
+    const typeEntry = getEntry(node, "type");
+    const type = scalarString(typeEntry?.value);
+    return typeEntry === undefined || type === undefined ? [] : [{ type, node, typeEntry }];
+  });
+}

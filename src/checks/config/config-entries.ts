@@ -1,0 +1,48 @@
+import type { ConfigFacts } from "../../model/config-facts.js";
+import type { FileLocation } from "../../model/finding.js";
+import { lineColumnOf } from "./where.js";
+
+export const CONFIG_ENTRIES_FILE = ".storage/core.config_entries";
+
+/** One integration set up in the UI, as `.storage/core.config_entries` keeps it. */
+export interface UiConfigEntry {
+  domain: string;
+  title: string;
+  data: Record<string, unknown>;
+}
+
+/**
+ * The integrations configured in the UI (`{"data": {"entries": [{"domain", "title", "data", ...}]}}`). The
+ * storage reader owns this file; the config checks only need the connection settings of a few integrations,
+ * so they read them here. Unreadable content gives no entries.
+ */
+export function uiConfigEntries(config: ConfigFacts): UiConfigEntry[] {
+  const text = config.texts.get(CONFIG_ENTRIES_FILE);
+  if (text === undefined) return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return [];
+  }
+  const entries = (parsed as { data?: { entries?: unknown } } | null)?.data?.entries;
+  if (!Array.isArray(entries)) return [];
+  return entries.flatMap((entry: unknown) => {
+    if (typeof entry !== "object" || entry === null) return [];
+    const { domain, title, data } = entry as { domain?: unknown; title?: unknown; data?: unknown };
+    if (typeof domain !== "string" || typeof data !== "object" || data === null) return [];
+    return [{ domain, title: typeof title === "string" ? title : domain, data: data as Record<string, unknown> }];
+  });
+}
+
+/** Where `"key": value` is written in the file (the first occurrence with that value), for a finding. */
+export function locateInEntries(config: ConfigFacts, key: string, value: unknown): FileLocation {
+  const text = config.texts.get(CONFIG_ENTRIES_FILE) ?? "";
+  const needle = `"${key}"`;
+  const rendered = JSON.stringify(value);
+  for (let i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + needle.length)) {
+    const after = text.slice(i + needle.length, i + needle.length + rendered.length + 8).replace(/^\s*:\s*/, "");
+    if (after.startsWith(rendered)) return { file: CONFIG_ENTRIES_FILE, ...lineColumnOf(text, i) };
+  }
+  return { file: CONFIG_ENTRIES_FILE };
+}

@@ -1,0 +1,56 @@
+import path from "node:path";
+import { defineCheck } from "../../model/check.js";
+import type { FindingDraft } from "../../model/finding.js";
+import { holdsOnlyPlaceholders } from "./placeholder-secrets.js";
+
+/** Files that hold secrets by design: `secrets.yaml` anywhere, and the auth stores in `.storage`. */
+export function isSecretStoreFile(file: string): boolean {
+  return (
+    path.posix.basename(file) === "secrets.yaml" ||
+    file === ".storage/auth" ||
+    file.startsWith(".storage/auth_provider.") ||
+    file.startsWith(".storage/auth_module.")
+  );
+}
+
+export const secretFilePermissions = defineCheck({
+  id: "secrets/file-permissions",
+  title: "Secrets file readable by other users",
+  severity: "high",
+  area: "config",
+  checklist: "secrets",
+  needs: ["config"],
+  description:
+    "`secrets.yaml` holds every password of the configuration, and `.storage/auth` holds the refresh tokens and " +
+    "the keys that sign access tokens: anyone who reads it can mint a valid admin token. `.storage/auth_provider." +
+    "homeassistant` holds the password hashes and `.storage/auth_module.totp` the plain MFA secrets. Home Assistant " +
+    "writes its `.storage` files as private (mode 600); a copy, a restore or an editor can leave them readable by " +
+    "every account on the machine (other services, add-ons, a compromised web app). Readable by all users is " +
+    "high; readable by the file's group is medium.",
+  remediation:
+    "Restrict the file to its owner: `chmod 600 FILE` (and check the owner is the account Home Assistant runs as).",
+  sources: [
+    "homeassistant/helpers/storage.py (Store with private=True writes mode 0o600)",
+    "homeassistant/auth/auth_store.py (refresh tokens and jwt_key in .storage/auth)",
+  ],
+  run(facts) {
+    const config = facts.config;
+    if (config === undefined) return [];
+    const findings: FindingDraft[] = [];
+    for (const file of config.files) {
+      if (file.type !== "file" || !isSecretStoreFile(file.path)) continue;
+      const others = (file.mode & 0o004) !== 0;
+      const group = (file.mode & 0o040) !== 0;
+      if (!others && !group) continue;
+      const mode = (file.mode & 0o777).toString(8).padStart(3, "0");
+      const placeholders = holdsOnlyPlaceholders(config, file.path);
+      findings.push({
+        severity: placeholders ? "info" : others ? "high" : "medium",
+        message: `${file.path} is readable by ${others ? "every user on the machine" : "its group"} (mode ${mode})${placeholders ? "; it holds only placeholder values so far" : ""}.`,
+        location: { file: file.path },
+        evidence: `mode ${mode}`,
+      });
+    }
+    return findings;
+  },
+});

@@ -1,0 +1,61 @@
+import type { ConfigFacts } from "../../model/config-facts.js";
+import type { FindingDraft } from "../../model/finding.js";
+import type { Severity } from "../../model/severity.js";
+import { holdsOnlyPlaceholders } from "./placeholder-secrets.js";
+
+/** How git treats a file in the configuration directory. */
+export type GitState = "tracked" | "unignored" | "ignored";
+
+export function gitState(config: ConfigFacts, file: string): GitState | undefined {
+  const git = config.git;
+  if (git === undefined) return undefined;
+  if (git.tracked.includes(file)) return "tracked";
+  if (git.ignored.includes(file)) return "ignored";
+  return "unignored";
+}
+
+/**
+ * Findings for the files `isSensitive` selects: tracked by git (the secret is in the history, on every clone
+ * and on the remote) or not ignored (one `git add .` away from being so).
+ */
+export function gitExposureFindings(
+  config: ConfigFacts,
+  isSensitive: (file: string) => boolean,
+  severities: { tracked: Severity; unignored: Severity },
+  what: (file: string) => string,
+): FindingDraft[] {
+  if (config.git === undefined) return [];
+  const tracked = new Set(config.git.tracked);
+  const findings: FindingDraft[] = [];
+  const candidates = new Set([
+    ...config.files.filter((f) => f.type === "file").map((f) => f.path),
+    ...config.git.tracked, // tracked but deleted from the working tree: still in the repository
+  ]);
+  for (const file of [...candidates].sort()) {
+    if (!isSensitive(file)) continue;
+    const state = tracked.has(file) ? "tracked" : gitState(config, file);
+    if (state !== "ignored" && holdsOnlyPlaceholders(config, file)) {
+      findings.push({
+        severity: "info",
+        message: `${what(file)} ${file} is ${state === "tracked" ? "tracked" : "not ignored"} by git but holds only placeholder values; once real values go in, ignore it first.`,
+        location: { file },
+        evidence: `git: ${state === "tracked" ? "tracked" : "not ignored"}, placeholders only`,
+      });
+    } else if (state === "tracked") {
+      findings.push({
+        severity: severities.tracked,
+        message: `${what(file)} ${file} is tracked by git: it is in the repository history and on every clone and remote.`,
+        location: { file },
+        evidence: "git: tracked",
+      });
+    } else if (state === "unignored") {
+      findings.push({
+        severity: severities.unignored,
+        message: `${what(file)} ${file} is not ignored by git: the next \`git add .\` commits it.`,
+        location: { file },
+        evidence: "git: not ignored",
+      });
+    }
+  }
+  return findings;
+}

@@ -1,0 +1,45 @@
+import { defineCheck } from "../../model/check.js";
+import { httpView, looksExposed, scalarSetting } from "./http-settings.js";
+import { at } from "./where.js";
+
+export const httpLoginThresholdUnset = defineCheck({
+  id: "http/login-threshold-unset",
+  title: "No ban after failed logins (login_attempts_threshold unset)",
+  severity: "high",
+  area: "config",
+  checklist: "ip-ban",
+  needs: ["config"],
+  description:
+    "Home Assistant bans an address only when `login_attempts_threshold` is set: its default, -1, means never. " +
+    "Without it, password guessing against the login page, the API and the WebSocket is unlimited. This is high " +
+    "when the instance looks reachable from the Internet (a public `external_url`/`base_url` or a reverse proxy) " +
+    "and medium otherwise.",
+  remediation:
+    "Set `login_attempts_threshold: 5` (a small positive number) in the `http:` settings and keep " +
+    "`ip_ban_enabled` on. Behind a reverse proxy, configure `use_x_forwarded_for` and `trusted_proxies` first, so " +
+    "bans hit the client and not the proxy.",
+  sources: [
+    "homeassistant/components/http/ban.py@0206414af722e826d86cfebde5a07bbe5e7d311b (NO_LOGIN_ATTEMPT_THRESHOLD = -1)",
+    "https://www.home-assistant.io/integrations/http/#login_attempts_threshold",
+  ],
+  run(facts) {
+    const config = facts.config;
+    if (config === undefined) return [];
+    const http = httpView(config);
+    // with bans also turned off both findings stand: turning bans back on alone still bans nobody
+    const threshold = scalarSetting(http.settings, "login_attempts_threshold");
+    const value = threshold === undefined ? -1 : Number(threshold.value);
+    if (Number.isFinite(value) && value >= 1) return [];
+    return [
+      {
+        severity: looksExposed(config, http) ? "high" : "medium",
+        message:
+          threshold === undefined
+            ? `\`login_attempts_threshold\` is not set in ${http.label}: the default (-1) never bans anyone.`
+            : `\`login_attempts_threshold: ${String(threshold.value)}\` in ${http.label} never bans anyone.`,
+        location: threshold === undefined ? http.where : at(threshold.pos),
+        evidence: `login_attempts_threshold: ${threshold === undefined ? "(unset, default -1)" : String(threshold.value)}`,
+      },
+    ];
+  },
+});

@@ -1,0 +1,64 @@
+import { defineCheck } from "../../model/check.js";
+import type { FindingDraft } from "../../model/finding.js";
+import { judgeAssignment } from "./credential-patterns.js";
+import { visitScalars } from "./walk.js";
+import { at, dotted } from "./where.js";
+
+export const inlineCredential = defineCheck({
+  id: "secrets/inline-credential",
+  title: "Credential written inline instead of in secrets.yaml",
+  severity: "high",
+  area: "config",
+  checklist: "secrets",
+  needs: ["config"],
+  description:
+    "A password, token, API key, client secret, webhook id, TURN credential, database URL with a password, " +
+    "access token (JWT) or private key is typed straight into the configuration instead of being referenced " +
+    "with `!secret`. Configuration files get shared: pasted into forum posts, pushed to GitHub, attached to " +
+    "bug reports, copied into backups and editor tools. Whoever reads them gets the credential. Home Assistant " +
+    "keeps secrets in `secrets.yaml` precisely so the rest of the configuration can be shared safely. A webhook " +
+    "id is reported at medium severity: anyone who learns it can trigger the automation behind it without logging in.",
+  remediation:
+    "Move the value to `secrets.yaml` (`mqtt_password: the-value`) and reference it where it was " +
+    "(`password: !secret mqtt_password`). If the file was ever shared or committed, treat the credential as " +
+    "leaked: change the password or revoke the token first.",
+  sources: [
+    "https://www.home-assistant.io/docs/configuration/secrets/",
+    "homeassistant/util/yaml/loader.py (`!secret` lookup)",
+    'https://www.home-assistant.io/docs/configuration/securing/ ("Configured secrets")',
+  ],
+  run(facts) {
+    const config = facts.config;
+    if (config === undefined) return [];
+    const findings: FindingDraft[] = [];
+    const seen = new Set<string>();
+    // packages are part of the configuration tree (under homeassistant: packages:), so one walk covers them
+    visitScalars(config.configuration, (path, scalar) => {
+      if (scalar.origin.kind !== "inline" || scalar.value === null || typeof scalar.value === "boolean") return;
+      let key = "";
+      for (let i = path.length - 1; i >= 0; i--) {
+        const k = path[i] as string;
+        if (!/^\d+$/.test(k)) {
+          key = k;
+          break;
+        }
+      }
+      for (const match of judgeAssignment(key, scalar.value)) {
+        const place = `${scalar.pos.file}:${scalar.pos.line}:${scalar.pos.column}:${match.kind}`;
+        if (seen.has(place)) continue; // a file included twice yields the same value twice
+        seen.add(place);
+        findings.push({
+          severity: match.severity,
+          message: `${capitalize(match.kind)} written inline at \`${dotted(path)}\`${match.detail ? ` (${match.detail})` : ""}.`,
+          location: at(scalar.pos),
+          evidence: match.evidence,
+        });
+      }
+    });
+    return findings;
+  },
+});
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

@@ -1,0 +1,53 @@
+import type { YEntry, YMap, YNode, YScalar } from "../../model/yaml-node.js";
+
+/**
+ * Depth-first visits without the per-level array copies of the generator walkers in model/yaml-node.ts:
+ * a large home has hundreds of thousands of values, and these run in several checks. `path` is a shared
+ * stack, valid only during the call: copy it (`[...path]`) to keep it.
+ */
+export function visitScalars(node: YNode | undefined, visit: (path: readonly string[], scalar: YScalar) => void): void {
+  const path: string[] = [];
+  const walk = (current: YNode): void => {
+    if (current.kind === "scalar") {
+      visit(path, current);
+    } else if (current.kind === "seq") {
+      for (let i = 0; i < current.items.length; i++) {
+        path.push(String(i));
+        walk(current.items[i] as YNode);
+        path.pop();
+      }
+    } else {
+      for (const entry of current.entries) {
+        path.push(entry.key);
+        walk(entry.value);
+        path.pop();
+      }
+    }
+  };
+  if (node !== undefined) walk(node);
+}
+
+/** Every map entry with the keys above it and the map that holds it (same sharing rule for `path`). */
+export function visitEntries(
+  node: YNode | undefined,
+  visit: (path: readonly string[], entry: YEntry, parent: YMap) => void,
+): void {
+  const path: string[] = [];
+  const walk = (current: YNode): void => {
+    if (current.kind === "seq") {
+      for (let i = 0; i < current.items.length; i++) {
+        path.push(String(i));
+        walk(current.items[i] as YNode);
+        path.pop();
+      }
+    } else if (current.kind === "map") {
+      for (const entry of current.entries) {
+        visit(path, entry, current);
+        path.push(entry.key);
+        walk(entry.value);
+        path.pop();
+      }
+    }
+  };
+  if (node !== undefined) walk(node);
+}

@@ -1,0 +1,81 @@
+import path from "node:path";
+import { defineCheck } from "../../model/check.js";
+import type { FindingDraft } from "../../model/finding.js";
+import type { Severity } from "../../model/severity.js";
+import { isArchive, publicUrlOf, wwwFiles } from "./www-files.js";
+
+interface Sensitivity {
+  why: string;
+  severity: Severity;
+}
+
+/** Why a file in www/ must not be public, or undefined for ordinary web assets. Archives: see backups/archive-in-config. */
+export function sensitivityOf(file: string, text: string | undefined): Sensitivity | undefined {
+  if (isArchive(file)) return undefined;
+  const base = path.posix.basename(file).toLowerCase();
+  if (base === "secrets.yaml") return { why: "the secrets file", severity: "critical" };
+  if (
+    file.includes("/.storage/") ||
+    /^(auth|auth_provider\.homeassistant|auth_module\.\w+|core\.config_entries)$/.test(base)
+  ) {
+    return { why: "a copy of Home Assistant's .storage (tokens, password hashes)", severity: "critical" };
+  }
+  if (
+    text?.includes("PRIVATE KEY-----") ||
+    /\.(key|p12|pfx)$/.test(base) ||
+    /^(id_rsa|id_ecdsa|id_ed25519)$/.test(base) ||
+    /^privkey.*\.pem$/.test(base)
+  ) {
+    return { why: "a private key", severity: "critical" };
+  }
+  if (/\.(db|sqlite3?|db-wal|db-shm)$/.test(base))
+    return { why: "a database (history, states, possibly tokens)", severity: "high" };
+  if (/\.(ya?ml)$/.test(base)) return { why: "Home Assistant-style YAML configuration", severity: "high" };
+  if (base === ".env" || base.startsWith(".env.") || /\.(conf|ini|cfg)$/.test(base))
+    return { why: "a configuration file", severity: "high" };
+  if (/\.(bak|old|orig|backup|swp)$|~$/.test(base)) return { why: "an editor or backup copy", severity: "high" };
+  if (/\.log(\.\d+)?$/.test(base)) return { why: "a log file (addresses, errors, sometimes tokens)", severity: "high" };
+  if (/\.(json)$/.test(base) && /\b(password|token|refresh_token|api_key)\b/i.test(text ?? "")) {
+    return { why: "JSON with credential fields", severity: "high" };
+  }
+  return undefined;
+}
+
+export const wwwSensitiveFile = defineCheck({
+  id: "www/sensitive-file",
+  title: "Sensitive file served publicly from www/",
+  severity: "high",
+  area: "config",
+  checklist: "public-files",
+  needs: ["config"],
+  description:
+    "A file that should never be public sits in `www/`, which Home Assistant serves at `/local/...` without " +
+    "login: YAML configuration, databases, logs, editor backups, `.env` files, keys, or copies of `.storage`. " +
+    "Anyone who guesses or learns the name downloads it. Copies of `secrets.yaml`, of `.storage` auth files and " +
+    "private keys are critical (they give away the home); the rest is high. Backup archives are reported by " +
+    "backups/archive-in-config.",
+  remediation:
+    "Delete the file from `www/` (keep a private copy outside the configuration folder if needed), then rotate " +
+    "whatever it contained that could have been downloaded: passwords, tokens, keys.",
+  sources: [
+    "homeassistant/components/frontend and http/static.py (`/local/` serves <config>/www without authentication)",
+    "observed on Home Assistant 2023.11.3: GET /local/test.txt answers 200 without a token",
+    "home-assistant/core issues #19748, #18607, #33518 (owners surprised that www/ is public)",
+  ],
+  run(facts) {
+    const config = facts.config;
+    if (config === undefined) return [];
+    const findings: FindingDraft[] = [];
+    for (const file of wwwFiles(config)) {
+      const sensitivity = sensitivityOf(file.path, config.texts.get(file.path));
+      if (sensitivity === undefined) continue;
+      findings.push({
+        severity: sensitivity.severity,
+        message: `${file.path} is ${sensitivity.why}, downloadable by anyone at ${publicUrlOf(file.path)}.`,
+        location: { file: file.path },
+        evidence: `public URL ${publicUrlOf(file.path)}`,
+      });
+    }
+    return findings;
+  },
+});
