@@ -4,6 +4,7 @@ import type { SourceError } from "../model/errors.js";
 import type { Facts } from "../model/facts.js";
 import { buildReport, type Report } from "../report/report.js";
 import { loadConfig } from "../sources/config/index.js";
+import { readStorage } from "../sources/storage/index.js";
 import { applySuppressions, type Suppression } from "./suppressions.js";
 
 export interface AuditOptions {
@@ -39,7 +40,19 @@ export async function runAudit(options: AuditOptions): Promise<Report> {
   } else {
     facts.missing.config = "no configuration directory given";
   }
-  facts.missing.storage ??= options.configDir === undefined ? "no configuration directory given" : "the .storage audit is not built yet";
+  if (options.configDir !== undefined) {
+    if (options.passwordBudgetSeconds > 0) options.progress?.("reading .storage and testing passwords");
+    const storage = await readStorage(options.configDir, {
+      passwordBudgetSeconds: options.passwordBudgetSeconds,
+      now: facts.now,
+      ...(facts.config === undefined ? {} : { config: facts.config }),
+    });
+    if (storage.facts !== undefined) facts.storage = storage.facts;
+    else facts.missing.storage = storage.missingReason ?? "no .storage folder";
+    errors.push(...storage.errors);
+  } else {
+    facts.missing.storage = "no configuration directory given";
+  }
   facts.missing.network ??= "no --host given";
   facts.missing.instance ??= "no --url given";
 
