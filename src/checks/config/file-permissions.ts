@@ -21,12 +21,10 @@ export const secretFilePermissions = defineCheck({
   checklist: "secrets",
   needs: ["config"],
   description:
-    "`secrets.yaml` holds every password of the configuration, and `.storage/auth` holds the refresh tokens and " +
-    "the keys that sign access tokens: anyone who reads it can mint a valid admin token. `.storage/auth_provider." +
-    "homeassistant` holds the password hashes and `.storage/auth_module.totp` the plain MFA secrets. Home Assistant " +
-    "writes its `.storage` files as private (mode 600); a copy, a restore or an editor can leave them readable by " +
-    "every account on the machine (other services, add-ons, a compromised web app). Readable by all users is " +
-    "high; readable by the file's group is medium.",
+    "`secrets.yaml` holds every password of the configuration (and ESPHome's `secrets.yaml` the Wi-Fi, API and OTA " +
+    "keys of the devices). A copy, a restore or an editor can leave it readable by every account on the machine " +
+    "(other services, add-ons, a compromised web app). Readable by all users is high; readable by the file's " +
+    "group is medium. (`.storage/auth*` files are judged by storage/private-file-modes.)",
   remediation:
     "Restrict the file to its owner: `chmod 600 FILE` (and check the owner is the account Home Assistant runs as).",
   sources: [
@@ -38,7 +36,8 @@ export const secretFilePermissions = defineCheck({
     if (config === undefined) return [];
     const findings: FindingDraft[] = [];
     for (const file of config.files) {
-      if (file.type !== "file" || !isSecretStoreFile(file.path)) continue;
+      // the .storage auth files have their own check with the storage facts: report each file once
+      if (file.type !== "file" || !isSecretStoreFile(file.path) || file.path.startsWith(".storage/")) continue;
       const others = (file.mode & 0o004) !== 0;
       const group = (file.mode & 0o040) !== 0;
       if (!others && !group) continue;

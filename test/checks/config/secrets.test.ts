@@ -93,13 +93,22 @@ describe("secrets/file-permissions", () => {
     ".storage/core.entity_registry": '{"version":1,"data":{}}',
   };
 
-  it("flags secrets.yaml readable by others as high and .storage/auth readable by group as medium", async () => {
-    const findings = await findingsOf("secrets/file-permissions", files, {
-      modes: { "secrets.yaml": 0o644, ".storage/auth": 0o640, ".storage/core.entity_registry": 0o644 },
-    });
+  it("flags secrets.yaml readable by others as high, by its group as medium, and leaves .storage to its own check", async () => {
+    const findings = await findingsOf(
+      "secrets/file-permissions",
+      { ...files, "esphome/secrets.yaml": "wifi_password: Real-Wifi-Secret-1\n" },
+      {
+        modes: {
+          "secrets.yaml": 0o644,
+          "esphome/secrets.yaml": 0o640,
+          ".storage/auth": 0o644,
+          ".storage/core.entity_registry": 0o644,
+        },
+      },
+    );
     expect(brief(findings)).toEqual([
       { severity: "high", at: "secrets.yaml" },
-      { severity: "medium", at: ".storage/auth" },
+      { severity: "medium", at: "esphome/secrets.yaml" },
     ]);
     expect(findings.map((f) => f.evidence)).toEqual(["mode 644", "mode 640"]);
     expectMasked(findings, ["Real-Secret-99"]);

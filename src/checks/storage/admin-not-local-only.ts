@@ -1,0 +1,38 @@
+import { defineCheck } from "../../model/check.js";
+import type { FindingDraft } from "../../model/finding.js";
+import { humanUsers, userLabel, userLocation } from "./people.js";
+
+export const adminNotLocalOnly = defineCheck({
+  id: "users/admin-not-local-only",
+  title: "Administrator can log in from the internet",
+  severity: "low",
+  area: "storage",
+  checklist: "users",
+  needs: ["storage"],
+  description:
+    'A user marked "Can only log in from the local network" (`local_only`) is refused by Home Assistant when ' +
+    "the login comes from outside the local networks, so a stolen administrator password is useless from the " +
+    "internet. Administrators who manage the home only from home do not need remote logins; day-to-day remote " +
+    "use (the app, dashboards) can go through a normal user.",
+  remediation:
+    'Settings → People → the user → turn on "Can only log in from the local network" for administrators that ' +
+    "do not need remote access, and use a non-admin account away from home.",
+  sources: [
+    "homeassistant/auth/models.py (User.local_only)",
+    "homeassistant/components/auth/login_flow.py (local_only users refused from remote addresses)",
+  ],
+  run(facts) {
+    const auth = facts.storage?.auth;
+    if (auth === undefined) return [];
+    const findings: FindingDraft[] = [];
+    for (const user of humanUsers(auth)) {
+      if (!user.isAdmin || !user.isActive || user.localOnly) continue;
+      findings.push({
+        message: `${userLabel(user)} is ${user.isOwner ? "the owner" : "an administrator"} and may log in from any network, the internet included.`,
+        location: userLocation(user),
+        evidence: "local_only: false",
+      });
+    }
+    return findings;
+  },
+});

@@ -1,0 +1,42 @@
+import type { ConfigFacts } from "../../../model/config-facts.js";
+import type { CoreConfigFacts, PersonEntry, StorageAuth } from "../../../model/storage-facts.js";
+import { getPath, scalarString } from "../../../model/yaml-node.js";
+import type { HomeWords } from "./candidates.js";
+
+/**
+ * The home's name and city as Home Assistant knows them: `.storage/core.config` (set in the UI) and the
+ * `homeassistant:` block of configuration.yaml (which overrides it). Home Assistant stores no city, but
+ * the time zone names one (`Europe/Amsterdam`), and people pick passwords after where they live.
+ */
+export function homeWords(
+  auth: StorageAuth | undefined,
+  persons: readonly PersonEntry[],
+  coreConfig: CoreConfigFacts | undefined,
+  config: ConfigFacts | undefined,
+): HomeWords {
+  const yamlCore = getPath(config?.configuration, "homeassistant");
+  const homeNames = [coreConfig?.locationName, scalarString(getPath(yamlCore, "name"))];
+  const timeZones = [coreConfig?.timeZone, scalarString(getPath(yamlCore, "time_zone"))];
+  const userNames = [
+    ...(auth?.users ?? [])
+      .filter((user) => !user.systemGenerated)
+      .flatMap((user) => [user.name ?? "", ...user.usernames]),
+    ...persons.map((person) => person.name),
+  ];
+  return {
+    homeNames: clean(homeNames),
+    cities: clean(timeZones.map(cityOfTimeZone)),
+    userNames: clean(userNames),
+  };
+}
+
+/** `Europe/Amsterdam` → `Amsterdam`, `America/New_York` → `New York`; `UTC` and `Etc/*` name no place. */
+export function cityOfTimeZone(zone: string | undefined): string | undefined {
+  if (zone === undefined || !zone.includes("/") || zone.startsWith("Etc/")) return undefined;
+  const city = zone.split("/").at(-1);
+  return city?.replace(/_/g, " ");
+}
+
+function clean(values: readonly (string | undefined)[]): string[] {
+  return [...new Set(values.filter((value): value is string => value !== undefined && value.trim().length > 0))];
+}
