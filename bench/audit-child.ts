@@ -8,5 +8,11 @@ const report = await runAudit({ configDir: dir, passwordBudgetSeconds: 0, suppre
 const ms = performance.now() - started;
 const cpu = process.cpuUsage(cpuBefore);
 process.stdout.write(
-  JSON.stringify({ ms, cpuMs: (cpu.user + cpu.system) / 1000, maxRssMiB: process.resourceUsage().maxRSS / 1024, findings: report.findings.length, errors: report.errors.length }),
+  JSON.stringify({
+    ms,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    maxRssMiB: process.resourceUsage().maxRSS / 1024,
+    findings: report.findings.length,
+    errors: report.errors.length,
+  }),
 );

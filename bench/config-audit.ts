@@ -10,10 +10,14 @@ export async function benchConfigAudit(): Promise<string[]> {
   try {
     const { files, lines } = writeLargeHome(root);
     const runs = [0, 1, 2].map(() => {
-      const out = execFileSync(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "audit-child.ts"), root], {
-        encoding: "utf8",
-        timeout: 120_000,
-      });
+      const out = execFileSync(
+        process.execPath,
+        ["--import", "tsx", path.join(import.meta.dirname, "audit-child.ts"), root],
+        {
+          encoding: "utf8",
+          timeout: 120_000,
+        },
+      );
       return JSON.parse(out) as { ms: number; cpuMs: number; maxRssMiB: number; findings: number; errors: number };
     });
     const best = runs.reduce((a, b) => (a.ms < b.ms ? a : b));

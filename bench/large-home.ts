@@ -62,14 +62,25 @@ export function writeLargeHome(root: string, files = 2000, linesPerFile = 100): 
   for (let f = 0; f < scriptFiles; f++) {
     const body = [`defaults_${f}: &defaults_${f}`, "  mode: queued", "  max: 5"];
     for (let s = 0; body.length < linesPerFile - 4; s++) {
-      body.push(`script_${f}_${s}:`, `  <<: *defaults_${f}`, `  alias: Script ${f} ${s}`, "  sequence:", "    - delay: 1");
+      body.push(
+        `script_${f}_${s}:`,
+        `  <<: *defaults_${f}`,
+        `  alias: Script ${f} ${s}`,
+        "  sequence:",
+        "    - delay: 1",
+      );
     }
     write(`scripts/script_${f}.yaml`, `${body.join("\n")}\n`);
   }
   for (let f = 0; f < packageFiles; f++) {
     const body = ["sensor:"];
     for (let s = 0; body.length < linesPerFile - 5; s++) {
-      body.push("  - platform: template", "    sensors:", `      temp_${f}_${s}:`, `        value_template: "{{ ${s} }}"`);
+      body.push(
+        "  - platform: template",
+        "    sensors:",
+        `      temp_${f}_${s}:`,
+        `        value_template: "{{ ${s} }}"`,
+      );
     }
     body.push("mqtt:", "  broker: core-mosquitto", "  password: !secret mqtt_password");
     write(`packages/package_${f}.yaml`, `${body.join("\n")}\n`);

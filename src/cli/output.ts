@@ -1,9 +1,11 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { atLeast, isSeverity, type Severity } from "../model/severity.js";
-import { FORMAT_FILE, type Format, FORMATS, isFormat, render } from "../report/index.js";
+import { FORMAT_FILE, FORMATS, type Format, isFormat, render } from "../report/index.js";
 import type { Report } from "../report/report.js";
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from "./exit.js";
+
+export { collect } from "./options.js";
 
 /** Options every reporting command shares. */
 export interface OutputOptions {
@@ -11,10 +13,6 @@ export interface OutputOptions {
   output?: string;
   failOn: string;
   color?: boolean;
-}
-
-export function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
 }
 
 export function parseFormats(values: string[]): Format[] {

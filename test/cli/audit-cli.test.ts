@@ -52,7 +52,22 @@ describe("hassguard audit", () => {
 
   it("writes several formats into the --output folder", () => {
     const dir = path.join(out, "reports");
-    const result = runCli(["audit", home, "-f", "json", "-f", "sarif", "-f", "markdown", "-f", "text", "-o", dir, "--fail-on", "none"]);
+    const result = runCli([
+      "audit",
+      home,
+      "-f",
+      "json",
+      "-f",
+      "sarif",
+      "-f",
+      "markdown",
+      "-f",
+      "text",
+      "-o",
+      dir,
+      "--fail-on",
+      "none",
+    ]);
     expect(result.status).toBe(0);
     expect(result.stdout).toBe("");
     for (const file of ["hassguard.json", "hassguard.sarif", "hassguard.md", "hassguard.txt"]) {
@@ -64,10 +79,15 @@ describe("hassguard audit", () => {
   it("honours .hassguard.yaml suppressions that give a reason, and refuses ones that do not", () => {
     const report = JSON.parse(runCli(["audit", home, "--format", "json", "--fail-on", "none"]).stdout);
     const firstId: string = report.findings[0].id;
-    writeFileSync(path.join(home, ".hassguard.yaml"), `ignore:\n  - id: ${firstId}\n    reason: accepted for the test\n`);
+    writeFileSync(
+      path.join(home, ".hassguard.yaml"),
+      `ignore:\n  - id: ${firstId}\n    reason: accepted for the test\n`,
+    );
     const suppressed = JSON.parse(runCli(["audit", home, "--format", "json", "--fail-on", "none"]).stdout);
     expect(suppressed.findings.some((f: { id: string }) => f.id === firstId)).toBe(false);
-    expect(suppressed.suppressed.filter((s: { id: string }) => s.id === firstId)[0].reason).toBe("accepted for the test");
+    expect(suppressed.suppressed.filter((s: { id: string }) => s.id === firstId)[0].reason).toBe(
+      "accepted for the test",
+    );
 
     writeFileSync(path.join(home, ".hassguard.yaml"), `ignore:\n  - id: ${firstId}\n`);
     const refused = runCli(["audit", home, "--format", "json"]);

@@ -1,9 +1,8 @@
 import { existsSync } from "node:fs";
 import type { Command } from "commander";
-import { runAudit } from "../../app/audit.js";
-import { readSuppressions, SuppressionFileError, suppressionsPath } from "../../app/suppressions.js";
+import type { Suppression } from "../../app/suppressions.js";
 import { UsageError } from "../exit.js";
-import { collect, emitReport, parseFailOn, parseFormats, progressReporter } from "../output.js";
+import { collect } from "../options.js";
 import { VERSION } from "../version.js";
 
 interface AuditFlags {
@@ -38,20 +37,26 @@ export function registerAudit(program: Command): void {
 }
 
 async function audit(configDirArg: string | undefined, flags: AuditFlags): Promise<number> {
+  // loaded here, not at the top: every other command (the guard above all) starts faster without them
+  const { parseFailOn, parseFormats, emitReport, progressReporter } = await import("../output.js");
+  const { readSuppressions, SuppressionFileError, suppressionsPath } = await import("../../app/suppressions.js");
+  const { runAudit } = await import("../../app/audit.js");
   // check the flags before any work, so a typo costs nothing
   parseFormats(flags.format);
   parseFailOn(flags.failOn);
   const budget = Number(flags.passwordBudget);
-  if (!Number.isFinite(budget) || budget < 0) throw new UsageError(`--password-budget takes seconds (0 or more), not '${flags.passwordBudget}'`);
+  if (!Number.isFinite(budget) || budget < 0)
+    throw new UsageError(`--password-budget takes seconds (0 or more), not '${flags.passwordBudget}'`);
 
   let configDir = configDirArg;
   if (configDir === undefined && flags.host === undefined && flags.url === undefined) {
     if (!existsSync("configuration.yaml")) throw new UsageError("name a configuration directory (or --host / --url)");
     configDir = ".";
   }
-  if (configDir !== undefined && !existsSync(configDir)) throw new UsageError(`configuration directory not found: ${configDir}`);
+  if (configDir !== undefined && !existsSync(configDir))
+    throw new UsageError(`configuration directory not found: ${configDir}`);
 
-  let suppressions;
+  let suppressions: Suppression[];
   try {
     suppressions = readSuppressions(flags.suppressions ?? suppressionsPath(configDir));
   } catch (error) {

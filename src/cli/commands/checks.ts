@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import { allChecks, findCheck } from "../../checks/index.js";
 import { checkDocsPath } from "../../model/check.js";
 import { CHECKLIST_ITEMS } from "../../model/finding.js";
 import { UsageError } from "../exit.js";
@@ -11,11 +10,20 @@ export function registerChecks(program: Command): void {
     .description("list every check, or explain one")
     .argument("[id]", "a check id, e.g. http/ip-ban-disabled")
     .option("--format <format>", "text or json", "text")
-    .action((id: string | undefined, flags: { format: string }) => {
-      if (flags.format !== "text" && flags.format !== "json") throw new UsageError(`--format takes text or json, not '${flags.format}'`);
+    .action(async (id: string | undefined, flags: { format: string }) => {
+      // the registry pulls in every check: load it only when this command runs
+      const { allChecks, findCheck } = await import("../../checks/index.js");
+      if (flags.format !== "text" && flags.format !== "json")
+        throw new UsageError(`--format takes text or json, not '${flags.format}'`);
       if (id === undefined) {
         if (flags.format === "json") {
-          process.stdout.write(`${JSON.stringify(allChecks.map(({ run: _run, ...meta }) => meta), null, 2)}\n`);
+          process.stdout.write(
+            `${JSON.stringify(
+              allChecks.map(({ run: _run, ...meta }) => meta),
+              null,
+              2,
+            )}\n`,
+          );
           return;
         }
         const width = Math.max(...allChecks.map((c) => c.id.length), 2);

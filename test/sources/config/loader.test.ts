@@ -64,7 +64,9 @@ describe("Home Assistant YAML tags", () => {
     expect(scalar(getPath(c, "sub", "c")).value).toBe("sub-value");
     expect(scalar(getPath(c, "sub", "d")).value).toBe("below");
     const missing = facts.secretReferences.filter((r) => !r.found);
-    expect(missing).toEqual([{ name: "only_below", pos: { file: "configuration.yaml", line: 2, column: 12 }, found: false }]);
+    expect(missing).toEqual([
+      { name: "only_below", pos: { file: "configuration.yaml", line: 2, column: 12 }, found: false },
+    ]);
     expect(facts.secrets.map((s) => `${s.pos.file}:${s.name}`).sort()).toEqual([
       "secrets.yaml:shared",
       "sub/secrets.yaml:only_below",
@@ -74,7 +76,8 @@ describe("Home Assistant YAML tags", () => {
 
   it("reads !env_var from the environment, else its default words, and marks !input", async () => {
     const root = tree({
-      "configuration.yaml": "a: !env_var HG_SET\nb: !env_var HG_UNSET some default\nc: !env_var HG_UNSET\nd: !input who\n",
+      "configuration.yaml":
+        "a: !env_var HG_SET\nb: !env_var HG_UNSET some default\nc: !env_var HG_UNSET\nd: !input who\n",
     });
     const { facts } = await loadConfig(root, { HG_SET: "from-env" });
     const c = facts.configuration;
@@ -151,7 +154,9 @@ describe("hostile or broken input: a clear error, and the rest goes on", () => {
     });
     const { facts, errors } = await loadConfig(root);
     expect(scalar(getPath(facts.configuration, "good", "x")).value).toBe(1);
-    expect(errors.some((e) => e.file === "bad.yaml" && e.line !== undefined && /invalid YAML/.test(e.message))).toBe(true);
+    expect(errors.some((e) => e.file === "bad.yaml" && e.line !== undefined && /invalid YAML/.test(e.message))).toBe(
+      true,
+    );
   });
 
   it("names both lines of a duplicate key and keeps the last value", async () => {
@@ -196,7 +201,9 @@ describe("hostile or broken input: a clear error, and the rest goes on", () => {
     symlinkSync(outside, path.join(root, "www"));
     const { facts, errors } = await loadConfig(root);
     expect(errors.some((e) => e.line === 1 && /leaves the configuration directory/.test(e.message))).toBe(true);
-    expect(errors.some((e) => e.file === "www" && /symlink leaves the configuration directory/.test(e.message))).toBe(true);
+    expect(errors.some((e) => e.file === "www" && /symlink leaves the configuration directory/.test(e.message))).toBe(
+      true,
+    );
     expect(scalar(get(facts.configuration, "x")).value).toBeNull();
     expect(JSON.stringify([...facts.texts.values()])).not.toContain("leaked-secret-value");
     expect(facts.files.find((f) => f.path === "www")?.type).toBe("symlink");
