@@ -26,7 +26,7 @@ export async function loadConfig(root: string, env: NodeJS.ProcessEnv = process.
   }
   const inventory = takeInventory(absolute);
   const errors: SourceError[] = [...inventory.errors];
-  const loader = new ConfigLoader(absolute, env);
+  const loader = new ConfigLoader(absolute, env, inventory.texts);
   const has = (file: string) => inventory.files.some((f) => f.path === file && f.type === "file");
 
   let configuration: YMap | undefined;

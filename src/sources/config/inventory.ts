@@ -161,7 +161,9 @@ export function printableStrings(bytes: Buffer, maxBytes: number): string {
 
 export function safeRealpath(p: string): string | undefined {
   try {
-    return realpathSync(p);
+    // the native realpath(3): one call, where the JavaScript version lstat()s every component of the path
+    // (the loader asks for every file below an included folder)
+    return realpathSync.native(p);
   } catch {
     return undefined;
   }

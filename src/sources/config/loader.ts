@@ -9,6 +9,8 @@ import { SecretStore, type SecretsFile, secretsPath } from "./secrets.js";
 import { convertYaml, type HaTag, nullScalar } from "./yaml-convert.js";
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
+/** Whether every text the inventory keeps is also small enough to be loaded as YAML. */
+const INVENTORY_LIMIT_FITS = LIMITS.maxTextBytes <= LIMITS.maxYamlBytes;
 
 /**
  * Loads YAML files the way Home Assistant does: every tag resolved relative to the file that uses it,
@@ -23,9 +25,14 @@ export class ConfigLoader {
   private readonly realRoot: string;
   private filesLoaded = 0;
 
+  /**
+   * @param inventoryTexts text files the inventory already read and decoded (config-relative path → text),
+   *   so each YAML file is read from disk once, not twice.
+   */
   constructor(
     readonly root: string,
     private readonly env: NodeJS.ProcessEnv = process.env,
+    private readonly inventoryTexts: ReadonlyMap<string, string> = new Map(),
   ) {
     this.realRoot = safeRealpath(root) ?? root;
     this.secrets = new SecretStore(root, (dir) => this.loadSecretsFile(dir));
@@ -190,6 +197,11 @@ export class ConfigLoader {
   }
 
   private readYamlText(relative: string, at?: SourcePos): string | undefined {
+    // The inventory keeps a text only for a regular file (not a symlink) that passed the same checks as
+    // below: no NUL byte in the first 8 KiB, valid UTF-8, decoded the same way, and within a size limit
+    // no larger than this one. Reading it again would give the same text.
+    const known = INVENTORY_LIMIT_FITS ? this.inventoryTexts.get(relative) : undefined;
+    if (known !== undefined) return known;
     const full = path.join(this.root, relative);
     let bytes: Buffer;
     try {
