@@ -48,7 +48,11 @@ export function readSuppressions(file: string): Suppression[] {
     const where = issue?.path.join(".") || "(top)";
     throw new SuppressionFileError(`${file}: ${where}: ${issue?.message ?? "invalid"}`);
   }
-  return result.data.ignore.map((s) => ({ id: s.id, reason: s.reason, ...(s.path === undefined ? {} : { path: s.path }) }));
+  return result.data.ignore.map((s) => ({
+    id: s.id,
+    reason: s.reason,
+    ...(s.path === undefined ? {} : { path: s.path }),
+  }));
 }
 
 /** Splits findings into those still reported and those the owner accepted. */
@@ -63,7 +67,12 @@ export function applySuppressions(
       (s) => globMatch(s.id, finding.id) && (s.path === undefined || globMatch(s.path, locationPath(finding))),
     );
     if (match === undefined) kept.push(finding);
-    else suppressed.push({ id: finding.id, ...(finding.location ? { location: finding.location } : {}), reason: match.reason });
+    else
+      suppressed.push({
+        id: finding.id,
+        ...(finding.location ? { location: finding.location } : {}),
+        reason: match.reason,
+      });
   }
   return { kept, suppressed };
 }

@@ -1,4 +1,4 @@
-import type { Facts, FactKind } from "./facts.js";
+import type { FactKind, Facts } from "./facts.js";
 import type { ChecklistItem, FindingDraft } from "./finding.js";
 import type { Severity } from "./severity.js";
 

@@ -19,7 +19,12 @@ export function integrationConfigs(config: ConfigFacts, domain: string): Integra
   const collect = (map: YMap | undefined, packageName?: string) => {
     for (const entry of map?.entries ?? []) {
       if (entry.key === domain || entry.key.startsWith(`${domain} `)) {
-        result.push({ domain, key: entry.key, node: entry.value, ...(packageName === undefined ? {} : { packageName }) });
+        result.push({
+          domain,
+          key: entry.key,
+          node: entry.value,
+          ...(packageName === undefined ? {} : { packageName }),
+        });
       }
     }
   };

@@ -1,6 +1,8 @@
+import type { HttpProbeResult } from "../sources/network/probes/http.js";
 import type { MqttProbeResult } from "../sources/network/probes/mqtt.js";
 import type { SmbProbeResult } from "../sources/network/probes/smb.js";
 import type { SshProbeResult } from "../sources/network/probes/ssh.js";
+import type { TlsProbeResult } from "../sources/network/probes/tls.js";
 import type { UpnpResult } from "../sources/network/probes/upnp.js";
 
 /** What the network scan saw. Owned by the scanner (src/sources/network). */
@@ -11,13 +13,36 @@ export interface PortReport {
   service?: string;
   product?: string;
   tls?: boolean;
+  /** The first line a server sent unasked (sanitised, bounded), when it was not a protocol we probe. */
+  banner?: string;
+  /** What the HTTP(S) probe saw, Home Assistant recognition included. */
+  http?: HttpProbeResult;
+  /** Protocol versions and certificate of a TLS port. */
+  tlsInfo?: TlsProbeResult;
   ssh?: SshProbeResult;
   mqtt?: MqttProbeResult;
   smb?: SmbProbeResult;
 }
 export interface HostReport {
   address: string;
+  /** The name the user gave, when it was not the address itself (TLS hostname checks use it). */
+  hostname?: string;
+  /**
+   * Every open port; closed and filtered ports are listed too when at most 1,000 ports were scanned (a full
+   * range scan only counts them, in `summary`).
+   */
   ports: PortReport[];
+  summary?: ScanSummary;
+}
+/** How a host's scan went: how many ports got which answer, and whether the time budget cut it short. */
+export interface ScanSummary {
+  scanned: number;
+  open: number;
+  closed: number;
+  filtered: number;
+  /** Ports not scanned because the per-host time budget ran out. */
+  skipped: number;
+  durationMs: number;
 }
 export interface NetworkFacts {
   hosts: HostReport[];

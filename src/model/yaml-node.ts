@@ -13,7 +13,7 @@ export interface SourcePos {
 /** Where a scalar's value came from: typed in place, or looked up through a tag. */
 export type ValueOrigin =
   | { kind: "inline" }
-  | { kind: "secret"; name: string; /** where the secret is defined, when it was found */ definedAt?: SourcePos }
+  | { kind: "secret"; name: string /** where the secret is defined, when it was found */; definedAt?: SourcePos }
   | { kind: "env"; name: string; usedDefault: boolean }
   | { kind: "input"; name: string };
 

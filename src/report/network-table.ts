@@ -16,9 +16,13 @@ export function renderNetworkTable(network: NetworkFacts): string {
         port.tls === undefined ? "" : port.tls ? "yes" : "no",
       ]);
     }
-    const closed = host.ports.filter((p) => p.state === "closed").length;
-    const filtered = host.ports.filter((p) => p.state === "filtered").length;
-    notes.push(`${host.address}: ${open.length} open, ${closed} closed, ${filtered} filtered`);
+    // a full-range scan lists only open ports; its summary has the counts
+    const closed = host.summary?.closed ?? host.ports.filter((p) => p.state === "closed").length;
+    const filtered = host.summary?.filtered ?? host.ports.filter((p) => p.state === "filtered").length;
+    const name = host.hostname === undefined ? host.address : `${host.hostname} (${host.address})`;
+    const timing = host.summary === undefined ? "" : ` in ${(host.summary.durationMs / 1000).toFixed(1)} s`;
+    const skipped = host.summary?.skipped ? `, ${host.summary.skipped} not scanned (time budget)` : "";
+    notes.push(`${name}: ${open.length} open, ${closed} closed, ${filtered} filtered${skipped}${timing}`);
   }
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length))) ?? [];
   const table = rows.map((r) =>

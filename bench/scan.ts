@@ -1,0 +1,200 @@
+// Network scan benchmark: nmap's TCP connect scan (`nmap -sT -p- -T4`) and hassguard's, over the same
+// targets in the same run — on loopback inside a namespace, and across two namespaces joined by a link with
+// added delay. This kernel has no tc netem, so the delayed link is two TAP devices joined by
+// bench/delay-link.py, which holds every frame for the delay. Only namespaces this benchmark creates are
+// scanned; all of them are removed at the end.
+import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
+import path from "node:path";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+const OPEN_PORTS = [1, 22, 1883, 8123, 22222, 40000, 65535];
+const RUNS = 3;
+
+interface ScanTiming {
+  ms: number;
+  open: number[];
+}
+
+function ip(args: string[]): void {
+  execFileSync("ip", args, { stdio: "pipe" });
+}
+
+function inNs(ns: string, command: string[]): string[] {
+  return ["netns", "exec", ns, ...command];
+}
+
+/** Starts a process that prints "ready"; resolves when it has. */
+function startReady(args: string[], options: { stdinOpen?: boolean } = {}): Promise<ChildProcess> {
+  const child = spawn(args[0] ?? "", args.slice(1), { stdio: [options.stdinOpen ? "pipe" : "ignore", "pipe", "pipe"] });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`not ready: ${args.join(" ")}`)), 20_000);
+    child.stdout?.on("data", (d: Buffer) => {
+      if (d.toString().includes("ready")) {
+        clearTimeout(timer);
+        resolve(child);
+      }
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited ${code}: ${args.join(" ")}`));
+    });
+  });
+}
+
+function nmapScan(ns: string, address: string): ScanTiming {
+  const result = spawnSync("ip", inNs(ns, ["nmap", "-sT", "-p-", "-T4", "-n", "-Pn", "-oX", "-", address]), {
+    encoding: "utf8",
+    timeout: 900_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (result.status !== 0) throw new Error(`nmap failed: ${result.stderr}`);
+  const elapsed = /<finished [^>]*elapsed="([\d.]+)"/.exec(result.stdout)?.[1];
+  const open = [...result.stdout.matchAll(/<port protocol="tcp" portid="(\d+)"><state state="open"/g)].map((m) =>
+    Number(m[1]),
+  );
+  return { ms: Number(elapsed) * 1000, open: open.sort((a, b) => a - b) };
+}
+
+function hassguardScan(ns: string, address: string): ScanTiming {
+  const result = spawnSync(
+    "ip",
+    inNs(ns, [process.execPath, "--import", "tsx", path.join(ROOT, "bench/scan-child.ts"), "scan", address]),
+    { encoding: "utf8", timeout: 900_000, cwd: ROOT },
+  );
+  if (result.status !== 0) throw new Error(`hassguard scan failed: ${result.stderr}`);
+  const parsed = JSON.parse(result.stdout) as { durationMs: number; open: number[] };
+  return { ms: parsed.durationMs, open: parsed.open };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}
+
+/** Alternates the two scanners `runs` times over one target; one printable line. */
+function compare(label: string, scannerNs: string, address: string, runs = RUNS): string {
+  const nmapTimes: number[] = [];
+  const ourTimes: number[] = [];
+  let same = true;
+  const expected = OPEN_PORTS.join(",");
+  for (let run = 0; run < runs; run++) {
+    const nmap = nmapScan(scannerNs, address);
+    const ours = hassguardScan(scannerNs, address);
+    nmapTimes.push(nmap.ms);
+    ourTimes.push(ours.ms);
+    same &&= nmap.open.join(",") === ours.open.join(",") && ours.open.join(",") === expected;
+  }
+  const ratio = median(ourTimes) / median(nmapTimes);
+  return (
+    `${label.padEnd(28)} nmap ${(median(nmapTimes) / 1000).toFixed(2)} s, hassguard ${(median(ourTimes) / 1000).toFixed(2)} s` +
+    ` (median of ${runs}; ratio hassguard/nmap ${ratio.toFixed(2)}); same open ports: ${same ? "yes" : "NO"}`
+  );
+}
+
+async function loopback(lines: string[], firewalled: boolean): Promise<void> {
+  const ns = `hgb-lo-${process.pid}`;
+  ip(["netns", "add", ns]);
+  let listeners: ChildProcess | undefined;
+  try {
+    ip(["-n", ns, "link", "set", "lo", "up"]);
+    listeners = await startReady([
+      "ip",
+      ...inNs(ns, [
+        process.execPath,
+        "--import",
+        "tsx",
+        path.join(ROOT, "bench/scan-child.ts"),
+        "listen",
+        "127.0.0.1",
+        OPEN_PORTS.join(","),
+      ]),
+    ]);
+    if (firewalled) {
+      // a host firewall that silently drops connection attempts to every other port (SYNs only, so the
+      // open ports' answers still pass)
+      execFileSync("ip", inNs(ns, ["nft", "-f", "-"]), {
+        input: `table inet hgbench {\n chain input {\n  type filter hook input priority 0;\n  tcp flags & (syn|ack) == syn tcp dport != { ${OPEN_PORTS.join(", ")} } drop\n }\n}\n`,
+        stdio: ["pipe", "pipe", "pipe"],
+      });
+      // one run: nmap needs over a minute and a half here
+      lines.push(compare("loopback, all else dropped", ns, "127.0.0.1", 1));
+    } else {
+      lines.push(compare("loopback (namespace)", ns, "127.0.0.1"));
+    }
+  } finally {
+    listeners?.kill("SIGKILL");
+    ip(["netns", "delete", ns]);
+  }
+}
+
+async function delayedLink(delayMs: number, lines: string[]): Promise<void> {
+  const tag = `${process.pid % 10000}`;
+  const [scanner, target] = [`hgb-a-${tag}`, `hgb-b-${tag}`];
+  const [tapA, tapB] = [`hgta${tag}`, `hgtb${tag}`];
+  let forwarder: ChildProcess | undefined;
+  let listeners: ChildProcess | undefined;
+  ip(["netns", "add", scanner]);
+  ip(["netns", "add", target]);
+  try {
+    forwarder = await startReady(["python3", path.join(ROOT, "bench/delay-link.py"), tapA, tapB, String(delayMs)], {
+      stdinOpen: true,
+    });
+    for (const [ns, tap, address] of [
+      [scanner, tapA, "10.231.0.1/24"],
+      [target, tapB, "10.231.0.2/24"],
+    ] as const) {
+      ip(["link", "set", tap, "netns", ns]);
+      ip(["-n", ns, "link", "set", "lo", "up"]);
+      ip(["-n", ns, "link", "set", tap, "txqueuelen", "10000"]);
+      ip(["-n", ns, "addr", "add", address, "dev", tap]);
+      ip(["-n", ns, "link", "set", tap, "up"]);
+    }
+    listeners = await startReady([
+      "ip",
+      ...inNs(target, [
+        process.execPath,
+        "--import",
+        "tsx",
+        path.join(ROOT, "bench/scan-child.ts"),
+        "listen",
+        "10.231.0.2",
+        OPEN_PORTS.join(","),
+      ]),
+    ]);
+    lines.push(compare(`namespace pair, +${delayMs} ms each way`, scanner, "10.231.0.2"));
+  } finally {
+    listeners?.kill("SIGKILL");
+    forwarder?.kill("SIGKILL");
+    for (const ns of [scanner, target]) {
+      try {
+        ip(["netns", "delete", ns]);
+      } catch {
+        // already gone
+      }
+    }
+  }
+}
+
+export async function benchScan(): Promise<string[]> {
+  const lines = [
+    `TCP connect scan of all 65,535 ports, ${OPEN_PORTS.length} open (${OPEN_PORTS.join(", ")}); times are each tool's own`,
+    "(nmap: elapsed in its XML; hassguard: the scan, without node start-up). Port discovery only: hassguard's",
+    "protocol probes are not part of nmap -sT either.",
+  ];
+  const missing = ["nmap", "ip", "python3"].filter((tool) => spawnSync("which", [tool]).status !== 0);
+  if (missing.length > 0 || process.getuid?.() !== 0) {
+    return [
+      ...lines,
+      `skipped: needs root and ${["nmap", "ip", "python3"].join(", ")} (missing: ${missing.join(", ") || "root"})`,
+    ];
+  }
+  await loopback(lines, false);
+  for (const delay of [1, 20]) await delayedLink(delay, lines);
+  await loopback(lines, true);
+  return lines;
+}
+
+// `node --import tsx bench/scan.ts` runs this benchmark alone
+if (import.meta.url === `file://${process.argv[1]}`) {
+  for (const line of await benchScan()) process.stdout.write(`${line}\n`);
+}

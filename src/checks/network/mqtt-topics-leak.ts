@@ -1,0 +1,43 @@
+import { defineCheck } from "../../model/check.js";
+import { hostPort, openPorts } from "./open-ports.js";
+
+export const mqttTopicsLeak = defineCheck({
+  id: "network/mqtt-topics-leak",
+  title: "MQTT broker shows its topics to anonymous clients",
+  severity: "medium",
+  area: "network",
+  checklist: "privacy",
+  needs: ["network"],
+  description:
+    "An anonymous subscriber to `homeassistant/#` and `$SYS/#` received messages. Discovery topics under " +
+    "`homeassistant/` list the home's devices and the command topics that control them; `$SYS` gives the broker's " +
+    "version and clients. This is what an intruder on the network reads first.",
+  remediation:
+    "Require authentication on the broker (see network/mqtt-anonymous) and, for finer control, an ACL that gives " +
+    "each client only its own topics and hides `$SYS` from all but administrators.",
+  sources: [
+    "https://www.home-assistant.io/integrations/mqtt/#mqtt-discovery (discovery topics under homeassistant/)",
+    "mosquitto(8): $SYS topics",
+    "shared ha-facts.md (nmap mqtt-subscribe shows leaked homeassistant/# discovery)",
+  ],
+  run(facts) {
+    return openPorts(facts).flatMap((open) => {
+      const mqtt = open.port.mqtt;
+      if (!mqtt?.anonymousAccepted || !mqtt.topicCount) return [];
+      const ha = mqtt.homeAssistantTopicCount ?? 0;
+      const examples = (mqtt.samples ?? []).slice(0, 5).map((s) => `${s.topic} = ${s.payload}`);
+      return [
+        {
+          severity: ha > 0 ? ("medium" as const) : ("low" as const),
+          message:
+            `An anonymous client on ${hostPort(open)} saw ${mqtt.topicCount} topic(s)` +
+            (ha > 0
+              ? `, ${ha} of them Home Assistant discovery topics describing the home's devices.`
+              : " (broker internals)."),
+          location: open.location,
+          evidence: examples.join("; "),
+        },
+      ];
+    });
+  },
+});

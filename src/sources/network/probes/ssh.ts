@@ -1,0 +1,71 @@
+import { orUndefined, ProbeSocket } from "./io.js";
+import type { ProbeOptions } from "./options.js";
+import { queryAuthMethods } from "./ssh-auth.js";
+import { readKexInit, readSshBanner } from "./ssh-kexinit.js";
+
+/** What an SSH server told us before any login: banner, offered algorithms and auth methods. */
+export interface SshProbeResult {
+  /** The identification line, e.g. `SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3`. */
+  banner: string;
+  /** Software part of the banner (`OpenSSH_9.2p1`). */
+  software: string;
+  kexAlgorithms: string[];
+  hostKeyAlgorithms: string[];
+  /** Client-to-server and server-to-client lists merged (servers almost always offer the same). */
+  ciphers: string[];
+  macs: string[];
+  /** Methods offered after a `none` auth request; undefined when key exchange or auth query failed. */
+  authMethods?: string[];
+  /** The server accepted the `none` method: a shell with no authentication at all. */
+  noAuthentication?: boolean;
+  /** Why auth methods are unknown, when they are. */
+  authError?: string;
+}
+
+/** Our identification string (RFC 4253 §4.2): honest about what is knocking. */
+const CLIENT_IDENT = "SSH-2.0-hassguard_probe\r\n";
+
+/**
+ * Reads the banner and the KEXINIT in the clear, then (second connection) does a real key exchange to
+ * ask which authentication methods the server offers. Undefined when the port does not speak SSH.
+ */
+export async function probeSsh(host: string, port: number, opts: ProbeOptions): Promise<SshProbeResult | undefined> {
+  const deadline = Date.now() + opts.timeoutMs;
+  const plain = await orUndefined(() => readPlainHandshake(host, port, opts));
+  if (!plain) return undefined;
+  // Both connections share one time budget.
+  const remainingMs = deadline - Date.now();
+  const auth =
+    remainingMs > 0
+      ? await queryAuthMethods(host, port, { ...opts, timeoutMs: remainingMs })
+      : { error: "no time left to ask for auth methods" };
+  return {
+    ...plain,
+    ...(auth.methods ? { authMethods: auth.methods } : {}),
+    ...(auth.noneAccepted ? { noAuthentication: true } : {}),
+    ...(auth.error ? { authError: auth.error } : {}),
+  };
+}
+
+async function readPlainHandshake(host: string, port: number, opts: ProbeOptions): Promise<SshProbeResult> {
+  const sock = await ProbeSocket.connect(host, port, opts);
+  try {
+    const banner = await readSshBanner(sock);
+    sock.write(Buffer.from(CLIENT_IDENT, "latin1"));
+    const kex = await readKexInit(sock);
+    return {
+      banner,
+      software: banner.split("-").slice(2).join("-").split(" ")[0] ?? "",
+      kexAlgorithms: kex.kexAlgorithms,
+      hostKeyAlgorithms: kex.hostKeyAlgorithms,
+      ciphers: union(kex.ciphersClientToServer, kex.ciphersServerToClient),
+      macs: union(kex.macsClientToServer, kex.macsServerToClient),
+    };
+  } finally {
+    sock.close();
+  }
+}
+
+function union(a: string[], b: string[]): string[] {
+  return [...new Set([...a, ...b])];
+}

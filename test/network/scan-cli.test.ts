@@ -1,0 +1,74 @@
+import { execFile } from "node:child_process";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Report } from "../../src/report/report.js";
+import { type StandIn, startHaStandIn } from "./helpers/ha-standin.js";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+
+/** The CLI as a user runs it; asynchronous so the stand-in in this process can answer meanwhile. */
+function hassguard(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ["--import", "tsx", path.join(ROOT, "src/cli/main.ts"), ...args],
+      { cwd: ROOT, timeout: 60_000, env: { ...process.env, NO_COLOR: "1" } },
+      (error, stdout, stderr) => resolve({ status: error ? Number(error.code ?? 2) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe("hassguard scan", () => {
+  let standIn: StandIn;
+  beforeAll(async () => {
+    standIn = await startHaStandIn("pre-onboarding");
+  });
+  afterAll(async () => {
+    await standIn.close();
+  });
+
+  it("prints the port table and the findings, and exits 1 on the critical onboarding finding", async () => {
+    const { status, stdout, stderr } = await hassguard(["scan", "127.0.0.1", "--ports", String(standIn.port)]);
+    expect(stderr).toBe("");
+    expect(status).toBe(1);
+    expect(stdout).toMatch(
+      new RegExp(
+        `127\\.0\\.0\\.1\\s+${standIn.port}/tcp\\s+open\\s+home-assistant\\s+Home Assistant 2023\\.11\\.3\\s+no`,
+      ),
+    );
+    expect(stdout).toContain("CRITICAL (1)");
+    expect(stdout).toContain("network/ha-onboarding-open");
+  });
+
+  it("writes the JSON contract with the port under network and findings located by host and port", async () => {
+    const { status, stdout } = await hassguard([
+      "scan",
+      "127.0.0.1",
+      "--ports",
+      String(standIn.port),
+      "--format",
+      "json",
+      "--fail-on",
+      "none",
+    ]);
+    expect(status).toBe(0);
+    const report = JSON.parse(stdout) as Report;
+    expect(report.targets.host).toBe("127.0.0.1");
+    expect(report.network?.hosts[0]?.ports[0]).toMatchObject({
+      port: standIn.port,
+      protocol: "tcp",
+      state: "open",
+      service: "home-assistant",
+      tls: false,
+    });
+    const onboarding = report.findings.find((f) => f.id === "network/ha-onboarding-open");
+    expect(onboarding?.location).toEqual({ host: "127.0.0.1", port: standIn.port, protocol: "tcp" });
+  });
+
+  it("refuses a bad port list with exit 2 and one clear line", async () => {
+    const { status, stdout, stderr } = await hassguard(["scan", "127.0.0.1", "--ports", "22,99999"]);
+    expect(status).toBe(2);
+    expect(stdout).toBe("");
+    expect(stderr).toMatch(/--ports: invalid port or range "99999"/);
+  });
+});
