@@ -1,67 +1,51 @@
 import { allChecks } from "../checks/index.js";
+import type { Check } from "../model/check.js";
 import { runChecks } from "../model/engine.js";
 import type { SourceError } from "../model/errors.js";
 import type { Facts } from "../model/facts.js";
 import { buildReport, type Report } from "../report/report.js";
 import { loadConfig } from "../sources/config/index.js";
+import type { PortSelection } from "../sources/network/ports.js";
 import { readStorage } from "../sources/storage/index.js";
 import { applySuppressions, type Suppression } from "./suppressions.js";
 
+export interface NetworkTarget {
+  host: string;
+  ports: PortSelection;
+  /** Wall-clock budget for the host, scan and probes together. */
+  budgetMs?: number;
+  upnp?: boolean;
+}
+
 export interface AuditOptions {
   configDir?: string;
-  host?: string;
+  network?: NetworkTarget;
   url?: string;
   passwordBudgetSeconds: number;
   suppressions: Suppression[];
   version: string;
+  /** The checks to run (default: all); `hassguard scan` runs only the network ones. */
+  checks?: readonly Check[];
   /** Progress for people (stderr on a TTY); never part of the report. */
   progress?: (message: string) => void;
   now?: Date;
   env?: NodeJS.ProcessEnv;
 }
 
-/** Gathers every kind of fact it was given a target for, runs the checks, and builds the report. */
+/**
+ * The one pipeline behind `audit` and `scan`: gather the facts of every target given (a source that fails
+ * becomes an error, the rest goes on), run the checks, apply the owner's suppressions, build the report.
+ */
 export async function runAudit(options: AuditOptions): Promise<Report> {
   const started = new Date();
   const clock = performance.now();
-  const facts: Facts = {
-    missing: {},
-    errors: [],
-    options: { passwordBudgetSeconds: options.passwordBudgetSeconds },
-    now: options.now ?? started,
-  };
-  const errors: SourceError[] = [];
-
-  if (options.configDir !== undefined) {
-    options.progress?.(`reading ${options.configDir}`);
-    const loaded = await loadConfig(options.configDir, options.env);
-    facts.config = loaded.facts;
-    errors.push(...loaded.errors);
-  } else {
-    facts.missing.config = "no configuration directory given";
-  }
-  if (options.configDir !== undefined) {
-    if (options.passwordBudgetSeconds > 0) options.progress?.("reading .storage and testing passwords");
-    const storage = await readStorage(options.configDir, {
-      passwordBudgetSeconds: options.passwordBudgetSeconds,
-      now: facts.now,
-      ...(facts.config === undefined ? {} : { config: facts.config }),
-    });
-    if (storage.facts !== undefined) facts.storage = storage.facts;
-    else facts.missing.storage = storage.missingReason ?? "no .storage folder";
-    errors.push(...storage.errors);
-  } else {
-    facts.missing.storage = "no configuration directory given";
-  }
-  facts.missing.network ??= "no --host given";
-  facts.missing.instance ??= "no --url given";
-
+  const { facts, errors } = await gatherFacts(options, options.now ?? started);
   options.progress?.("running checks");
-  const run = runChecks(allChecks, facts);
+  const run = runChecks(options.checks ?? allChecks, facts);
   const { kept, suppressed } = applySuppressions(run.findings, options.suppressions);
   return buildReport({
     version: options.version,
-    targets: { config: options.configDir ?? null, host: options.host ?? null, url: options.url ?? null },
+    targets: { config: options.configDir ?? null, host: options.network?.host ?? null, url: options.url ?? null },
     startedAt: started,
     durationMs: performance.now() - clock,
     findings: kept,
@@ -70,4 +54,54 @@ export async function runAudit(options: AuditOptions): Promise<Report> {
     errors: [...errors, ...facts.errors, ...run.errors],
     suppressed,
   });
+}
+
+async function gatherFacts(options: AuditOptions, now: Date): Promise<{ facts: Facts; errors: SourceError[] }> {
+  const facts: Facts = {
+    missing: {},
+    errors: [],
+    options: { passwordBudgetSeconds: options.passwordBudgetSeconds },
+    now,
+  };
+  const errors: SourceError[] = [];
+
+  if (options.configDir !== undefined) {
+    options.progress?.(`reading ${options.configDir}`);
+    const loaded = await loadConfig(options.configDir, options.env);
+    facts.config = loaded.facts;
+    errors.push(...loaded.errors);
+
+    if (options.passwordBudgetSeconds > 0) {
+      options.progress?.(`reading .storage and testing passwords (up to ${options.passwordBudgetSeconds} s)`);
+    }
+    const storage = await readStorage(options.configDir, {
+      passwordBudgetSeconds: options.passwordBudgetSeconds,
+      now,
+      config: loaded.facts,
+    });
+    if (storage.facts !== undefined) facts.storage = storage.facts;
+    else facts.missing.storage = storage.missingReason ?? "no .storage folder";
+    errors.push(...storage.errors);
+  } else {
+    facts.missing.config = "no configuration directory given";
+    facts.missing.storage = "no configuration directory given";
+  }
+
+  if (options.network !== undefined) {
+    // loaded only when a host is scanned: the scanner and its probes are the largest part of the tool
+    const { scanNetwork } = await import("../sources/network/index.js");
+    const { host, ports, budgetMs, upnp } = options.network;
+    const scanned = await scanNetwork([host], {
+      ports,
+      ...(budgetMs === undefined ? {} : { budgetMs }),
+      ...(upnp === undefined ? {} : { upnp }),
+      ...(options.progress === undefined ? {} : { progress: options.progress }),
+    });
+    facts.network = scanned.facts;
+    errors.push(...scanned.errors);
+  } else {
+    facts.missing.network = "no --host given";
+  }
+  facts.missing.instance = options.url === undefined ? "no --url given" : "the instance check is not built yet";
+  return { facts, errors };
 }

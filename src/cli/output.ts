@@ -5,8 +5,6 @@ import { FORMAT_FILE, FORMATS, type Format, isFormat, render } from "../report/i
 import type { Report } from "../report/report.js";
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from "./exit.js";
 
-export { collect } from "./options.js";
-
 /** Options every reporting command shares. */
 export interface OutputOptions {
   format: string[];
@@ -58,10 +56,4 @@ export function emitReport(report: Report, options: OutputOptions): number {
 export function exitCodeFor(report: Report, failOn: Severity | "none"): number {
   if (failOn === "none") return EXIT_OK;
   return report.findings.some((f) => atLeast(f.severity, failOn)) ? EXIT_FINDINGS : EXIT_OK;
-}
-
-/** Progress lines for a person at a terminal; silent in pipes and CI. */
-export function progressReporter(): ((message: string) => void) | undefined {
-  if (process.stderr.isTTY !== true || process.env.CI) return undefined;
-  return (message) => process.stderr.write(`… ${message}\n`);
 }

@@ -72,3 +72,39 @@ describe("hassguard scan", () => {
     expect(stderr).toMatch(/--ports: invalid port or range "99999"/);
   });
 });
+
+describe("hassguard audit --host", () => {
+  let standIn: StandIn;
+  beforeAll(async () => {
+    standIn = await startHaStandIn("onboarded");
+  });
+  afterAll(async () => {
+    await standIn.close();
+  });
+
+  it("adds the host's ports and network findings to the configuration audit in one report", async () => {
+    const { status, stdout } = await hassguard([
+      "audit",
+      "examples/insecure-home",
+      "--host",
+      "127.0.0.1",
+      "--ports",
+      String(standIn.port),
+      "--password-budget",
+      "0",
+      "--format",
+      "json",
+      "--fail-on",
+      "none",
+    ]);
+    expect(status).toBe(0);
+    const report = JSON.parse(stdout) as Report;
+    expect(report.targets).toMatchObject({ config: "examples/insecure-home", host: "127.0.0.1" });
+    expect(report.network?.hosts[0]?.ports.map((p) => p.port)).toEqual([standIn.port]);
+    // the recorded instance is 2023.11.3: the WebSocket's version fingerprint matches published advisories
+    const version = report.findings.find((f) => f.id === "network/ha-vulnerable-version");
+    expect(version?.location).toEqual({ host: "127.0.0.1", port: standIn.port, protocol: "tcp" });
+    expect(report.findings.some((f) => f.id === "secrets/inline-credential")).toBe(true);
+    expect(report.notChecked.some((n) => n.id.startsWith("network/"))).toBe(false);
+  });
+});

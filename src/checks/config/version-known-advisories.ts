@@ -1,6 +1,6 @@
 import { defineCheck } from "../../model/check.js";
 import type { FindingDraft } from "../../model/finding.js";
-import { affects, isVersion, loadAdvisories } from "./advisories.js";
+import { affects, isVersion, loadAdvisories } from "../advisories.js";
 
 export const versionKnownAdvisories = defineCheck({
   id: "version/known-advisories",

@@ -1,18 +1,6 @@
 import { defineCheck } from "../../model/check.js";
-import type { Severity } from "../../model/severity.js";
-import { type Advisory, advisoriesFor } from "./advisories.js";
+import { advisoriesAffecting } from "../advisories.js";
 import { hostPort, openPorts } from "./open-ports.js";
-
-/** The advisory's own rating, read from its free-text severity ("critical (GitHub listing)"). */
-function severityOf(advisories: Advisory[]): Severity {
-  const text = advisories
-    .map((a) => a.severity ?? "")
-    .join(" ")
-    .toLowerCase();
-  if (text.includes("critical")) return "critical";
-  if (text.includes("high") || /cvss[^0-9]*[7-9]\.\d/.test(text)) return "high";
-  return "medium";
-}
 
 export const haVulnerableVersion = defineCheck({
   id: "network/ha-vulnerable-version",
@@ -39,14 +27,17 @@ export const haVulnerableVersion = defineCheck({
     return openPorts(facts).flatMap((open) => {
       const version = open.port.http?.homeAssistant?.version;
       if (version === undefined) return [];
-      const matched = advisoriesFor(version);
-      if (matched.length === 0) return [];
+      // the same parser and ranges as the configuration audit's version/known-advisories
+      const matched = advisoriesAffecting(version);
+      const worst = matched[0];
+      if (worst === undefined) return [];
       const list = matched.map(
-        (a) => `${[a.id, ...a.aliases].join("/")}${a.fixed ? ` (fixed in ${a.fixed})` : ""}: ${a.summary}`,
+        ({ record, fixedIn }) =>
+          `${[record.id, ...record.aliases].join("/")}${fixedIn ? ` (fixed in ${fixedIn})` : ""}: ${record.summary}`,
       );
       return [
         {
-          severity: severityOf(matched),
+          severity: worst.severity,
           message: `Home Assistant ${version} at ${hostPort(open)} is affected by ${matched.length} published advisor${matched.length === 1 ? "y" : "ies"}:\n- ${list.join("\n- ")}`,
           location: open.location,
           evidence: `WebSocket auth_required: ha_version ${version}`,

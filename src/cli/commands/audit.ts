@@ -2,11 +2,15 @@ import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import type { Suppression } from "../../app/suppressions.js";
 import { UsageError } from "../exit.js";
+import { checkHost, parseBudget, parsePorts, terminalProgress } from "../network-options.js";
 import { collect } from "../options.js";
 import { VERSION } from "../version.js";
 
 interface AuditFlags {
   host?: string;
+  ports: string;
+  budget?: string;
+  upnp: boolean;
   url?: string;
   format: string[];
   output?: string;
@@ -22,7 +26,10 @@ export function registerAudit(program: Command): void {
     .command("audit")
     .description("audit a Home Assistant configuration directory (and, with --host, its network exposure)")
     .argument("[config-dir]", "the configuration directory (the one with configuration.yaml)")
-    .option("--host <host>", "also scan this host's network exposure")
+    .option("--host <host>", "also scan this host's network exposure (only this host is touched)")
+    .option("-p, --ports <ports>", "with --host: all, top, or a list such as 22,8123,8000-8100", "top")
+    .option("--budget <seconds>", "with --host: time budget for the scan and probes; default 600")
+    .option("--upnp", "with --host: also list the LAN gateway's UPnP port mappings that point at it", false)
     .option("--url <url>", "also check the running instance at this URL")
     .option("-f, --format <format>", "text, json, sarif or markdown (repeatable)", collect, [])
     .option("-o, --output <path>", "write to this file (one format) or folder (several)")
@@ -38,7 +45,7 @@ export function registerAudit(program: Command): void {
 
 async function audit(configDirArg: string | undefined, flags: AuditFlags): Promise<number> {
   // loaded here, not at the top: every other command (the guard above all) starts faster without them
-  const { parseFailOn, parseFormats, emitReport, progressReporter } = await import("../output.js");
+  const { parseFailOn, parseFormats, emitReport } = await import("../output.js");
   const { readSuppressions, SuppressionFileError, suppressionsPath } = await import("../../app/suppressions.js");
   const { runAudit } = await import("../../app/audit.js");
   // check the flags before any work, so a typo costs nothing
@@ -65,16 +72,23 @@ async function audit(configDirArg: string | undefined, flags: AuditFlags): Promi
   }
   suppressions.push(...flags.ignore.map((id) => ({ id, reason: "--ignore on the command line" })));
 
-  const progress = progressReporter();
+  const ports = parsePorts(flags.ports);
+  const budgetMs = parseBudget(flags.budget);
+  if (flags.host !== undefined) checkHost(flags.host);
+
+  const terminal = terminalProgress();
+  const progress = terminal?.update;
   const report = await runAudit({
     ...(configDir === undefined ? {} : { configDir }),
-    ...(flags.host === undefined ? {} : { host: flags.host }),
+    ...(flags.host === undefined
+      ? {}
+      : { network: { host: flags.host, ports, upnp: flags.upnp, ...(budgetMs === undefined ? {} : { budgetMs }) } }),
     ...(flags.url === undefined ? {} : { url: flags.url }),
     passwordBudgetSeconds: budget,
     suppressions,
     version: VERSION,
     ...(progress === undefined ? {} : { progress }),
-  });
+  }).finally(() => terminal?.clear());
   return emitReport(report, {
     format: flags.format,
     failOn: flags.failOn,

@@ -1,8 +1,6 @@
 import type { Command } from "commander";
-import { runScan } from "../../app/scan.js";
-import { type PortSelection, parsePortList } from "../../sources/network/index.js";
-import { UsageError } from "../exit.js";
-import { collect, emitReport, parseFailOn, parseFormats } from "../output.js";
+import { checkHost, parseBudget, parsePorts, terminalProgress } from "../network-options.js";
+import { collect } from "../options.js";
 import { VERSION } from "../version.js";
 
 interface ScanFlags {
@@ -35,42 +33,15 @@ export function registerScan(program: Command): void {
     });
 }
 
-function parsePorts(value: string): PortSelection {
-  if (value === "all" || value === "top") return value;
-  try {
-    return parsePortList(value);
-  } catch (error) {
-    throw new UsageError(`--ports: ${error instanceof Error ? error.message : String(error)}`);
-  }
-}
-
-/** One self-overwriting status line on a terminal's stderr; nothing at all in pipes or CI. */
-function terminalProgress(): { update: (line: string) => void; clear: () => void } | undefined {
-  if (process.stderr.isTTY !== true || process.env.CI) return undefined;
-  let last = 0;
-  return {
-    update: (line) => {
-      const now = Date.now();
-      if (now - last < 100) return;
-      last = now;
-      process.stderr.write(`\r\x1b[K… ${line.slice(0, (process.stderr.columns ?? 80) - 3)}`);
-    },
-    clear: () => process.stderr.write("\r\x1b[K"),
-  };
-}
-
 async function scan(host: string, flags: ScanFlags): Promise<number> {
+  // loaded here, not at the top, so other commands start without the scanner
+  const { emitReport, parseFailOn, parseFormats } = await import("../output.js");
+  const { runScan } = await import("../../app/scan.js");
   parseFormats(flags.format);
   parseFailOn(flags.failOn);
   const ports = parsePorts(flags.ports);
-  let budgetMs: number | undefined;
-  if (flags.budget !== undefined) {
-    const seconds = Number(flags.budget);
-    if (!Number.isFinite(seconds) || seconds <= 0)
-      throw new UsageError(`--budget takes seconds (more than 0), not '${flags.budget}'`);
-    budgetMs = seconds * 1000;
-  }
-  if (host.trim() === "" || host.startsWith("-")) throw new UsageError(`not a host: '${host}'`);
+  const budgetMs = parseBudget(flags.budget);
+  checkHost(host);
   const progress = terminalProgress();
   const report = await runScan({
     host,

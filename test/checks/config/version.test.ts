@@ -6,7 +6,7 @@ import {
   indexAdvisories,
   parseCoreRange,
   parseFixed,
-} from "../../../src/checks/config/advisories.js";
+} from "../../../src/checks/advisories.js";
 import { brief, cleanTrees, findingsOf } from "./audit-helper.js";
 
 afterEach(cleanTrees);

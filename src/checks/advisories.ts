@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import type { Severity } from "../../model/severity.js";
+import type { Severity } from "../model/severity.js";
 
 /**
  * `data/ha-advisories.json`: advisories compiled from GitHub, the CVE list and the PyPA database. Its
@@ -37,7 +37,7 @@ export interface AdvisoryIndex {
   unmatchable: AdvisoryRecord[];
 }
 
-const DATA_URL = new URL("../../../data/ha-advisories.json", import.meta.url);
+const DATA_URL = new URL("../../data/ha-advisories.json", import.meta.url);
 let cached: AdvisoryIndex | undefined;
 
 /** Reads and indexes the shipped advisory data once (the same path works from src/ and dist/). */
@@ -170,4 +170,13 @@ export function affects(advisory: CoreAdvisory, version: string): boolean {
   if (advisory.below !== undefined && compareVersions(version, advisory.below) >= 0) return false;
   if (advisory.lastAffected !== undefined && compareVersions(version, advisory.lastAffected) > 0) return false;
   return advisory.below !== undefined || advisory.lastAffected !== undefined;
+}
+
+/** The core advisories whose affected range contains `version`, worst first. */
+export function advisoriesAffecting(version: string, index: AdvisoryIndex = loadAdvisories()): CoreAdvisory[] {
+  if (!isVersion(version)) return [];
+  const order = ["critical", "high", "medium", "low", "info"];
+  return index.matchable
+    .filter((advisory) => affects(advisory, version))
+    .sort((a, b) => order.indexOf(a.severity) - order.indexOf(b.severity));
 }
