@@ -1,5 +1,5 @@
 import { defineCheck } from "../../model/check.js";
-import { publicUrlOf, wwwFiles } from "./www-files.js";
+import { publicUrlOf, WWW_SOURCES, wwwFiles } from "./www-files.js";
 
 const LISTED = 50;
 
@@ -18,11 +18,7 @@ export const wwwPublicFiles = defineCheck({
   remediation:
     "Keep only files that may be public (card JavaScript, images, sounds). Move everything else out of `www/`; " +
     "for private media use the `/media` folder, which requires login.",
-  sources: [
-    "homeassistant/components/frontend and http/static.py (`/local/` serves <config>/www without authentication)",
-    "observed on Home Assistant 2023.11.3: GET /local/test.txt answers 200 without a token",
-    "home-assistant/core issues #19748, #18607, #33518 (owners surprised that www/ is public)",
-  ],
+  sources: [...WWW_SOURCES],
   run(facts) {
     const config = facts.config;
     if (config === undefined) return [];

@@ -2,7 +2,7 @@ import path from "node:path";
 import { defineCheck } from "../../model/check.js";
 import type { FindingDraft } from "../../model/finding.js";
 import type { Severity } from "../../model/severity.js";
-import { isArchive, publicUrlOf, wwwFiles } from "./www-files.js";
+import { isArchive, publicUrlOf, WWW_SOURCES, wwwFiles } from "./www-files.js";
 
 interface Sensitivity {
   why: string;
@@ -57,11 +57,7 @@ export const wwwSensitiveFile = defineCheck({
   remediation:
     "Delete the file from `www/` (keep a private copy outside the configuration folder if needed), then rotate " +
     "whatever it contained that could have been downloaded: passwords, tokens, keys.",
-  sources: [
-    "homeassistant/components/frontend and http/static.py (`/local/` serves <config>/www without authentication)",
-    "observed on Home Assistant 2023.11.3: GET /local/test.txt answers 200 without a token",
-    "home-assistant/core issues #19748, #18607, #33518 (owners surprised that www/ is public)",
-  ],
+  sources: [...WWW_SOURCES],
   run(facts) {
     const config = facts.config;
     if (config === undefined) return [];
