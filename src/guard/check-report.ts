@@ -23,7 +23,7 @@ export function checkReportText(result: ReplayResult, source: string): string {
   const ha = result.homeAssistant;
   if (ha.threshold >= 1) {
     out.push(
-      `  Home Assistant's own ban (login_attempts_threshold ${ha.threshold}) should have fired ${ha.expected.length} times; the log shows ${ha.banned.length} "Banned IP" lines`,
+      `  Home Assistant's own ban (login_attempts_threshold ${ha.threshold}) should have fired ${plural(ha.expected.length, "time")}; the log shows ${plural(ha.banned.length, "\"Banned IP\" line")}`,
     );
     if (ha.missing.length > 0) {
       out.push(`    never banned by Home Assistant although it should have been: ${ha.missing.join(", ")}`);
@@ -37,4 +37,8 @@ export function checkReportText(result: ReplayResult, source: string): string {
     );
   }
   return `${out.join("\n")}\n`;
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }
