@@ -90,6 +90,8 @@ describe("probe dispatch against real services on unusual ports", () => {
   it("recognises Mosquitto by an MQTT CONNECT after TLS and HTTP got nowhere", () => {
     expect(service(ports.mqtt)?.service).toBe("mqtt");
     expect(service(ports.mqtt)?.mqtt?.anonymousAccepted).toBe(true);
+    // an anonymous broker names itself on $SYS: that becomes the port table's product
+    expect(service(ports.mqtt)?.product).toMatch(/^Mosquitto \d+\.\d+/);
   });
 
   it("recognises MQTT over websockets on an HTTP port", () => {

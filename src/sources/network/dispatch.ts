@@ -43,6 +43,11 @@ async function guarded<T>(
   }
 }
 
+/** The broker's own `$SYS/broker/version` ("mosquitto version 2.0.11"), seen only when anonymous access is on. */
+function productOfMqtt(mqtt: NonNullable<PortReport["mqtt"]>): { product?: string } {
+  return mqtt.brokerVersion ? { product: mqtt.brokerVersion.replace(/^mosquitto version /i, "Mosquitto ") } : {};
+}
+
 function productOfHttp(http: NonNullable<PortReport["http"]>): string | undefined {
   if (http.homeAssistant !== undefined) {
     return http.homeAssistant.version === undefined ? "Home Assistant" : `Home Assistant ${http.homeAssistant.version}`;
@@ -117,7 +122,7 @@ export async function probePort(
     const mqtt = timeLeft()
       ? await guarded(() => probeMqtt(address, port, { ...bounds(), transport: "mqtts" }), fail("mqtts"))
       : undefined;
-    return mqtt === undefined ? result : { ...result, service: "mqtts", mqtt };
+    return mqtt === undefined ? result : { ...result, service: "mqtts", mqtt, ...productOfMqtt(mqtt) };
   }
 
   // 3. plain HTTP
@@ -134,17 +139,17 @@ export async function probePort(
     if (http.homeAssistant !== undefined || !timeLeft()) return base;
     // brokers offer MQTT over websockets on an HTTP port (Mosquitto's `protocol websockets` listener)
     const mqttWs = await guarded(() => probeMqtt(address, port, { ...bounds(), transport: "ws" }), fail("mqtt-ws"));
-    return mqttWs === undefined ? base : { ...base, service: "mqtt-ws", mqtt: mqttWs };
+    return mqttWs === undefined ? base : { ...base, service: "mqtt-ws", mqtt: mqttWs, ...productOfMqtt(mqttWs) };
   }
 
   // 4. MQTT, 5. SMB
   if (!timeLeft()) return {};
   const mqtt = await guarded(() => probeMqtt(address, port, bounds()), fail("mqtt"));
-  if (mqtt !== undefined) return { service: "mqtt", tls: false, mqtt };
+  if (mqtt !== undefined) return { service: "mqtt", tls: false, mqtt, ...productOfMqtt(mqtt) };
   // Mosquitto's websockets listener (libwebsockets) does not answer a plain GET as HTTP: ask it directly
   if (!timeLeft()) return {};
   const mqttWs = await guarded(() => probeMqtt(address, port, { ...bounds(), transport: "ws" }), fail("mqtt-ws"));
-  if (mqttWs !== undefined) return { service: "mqtt-ws", tls: false, mqtt: mqttWs };
+  if (mqttWs !== undefined) return { service: "mqtt-ws", tls: false, mqtt: mqttWs, ...productOfMqtt(mqttWs) };
   if (!timeLeft() || SMB_PORTS.has(port)) return {};
   const smb = await guarded(() => probeSmb(address, port, bounds()), fail("smb"));
   if (smb !== undefined) return { service: "smb", smb };
