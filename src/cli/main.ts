@@ -4,7 +4,7 @@ import { registerAudit } from "./commands/audit.js";
 import { registerChecks } from "./commands/checks.js";
 import { registerGuard } from "./commands/guard.js";
 import { registerScan } from "./commands/scan.js";
-import { EXIT_ERROR, UsageError } from "./exit.js";
+import { EXIT_ERROR } from "./exit.js";
 import { VERSION } from "./version.js";
 
 /** The composition root: builds the command tree; the only place that reads process.argv or exits. */
@@ -22,6 +22,11 @@ export function buildProgram(): Command {
 }
 
 async function main(): Promise<void> {
+  // `hassguard checks | head`: the reader went away, which is not an error worth a stack trace
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw error;
+  });
   try {
     await buildProgram().parseAsync(process.argv);
   } catch (error) {
@@ -34,7 +39,7 @@ async function main(): Promise<void> {
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`hassguard: ${message}\n`);
     if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
-    process.exitCode = error instanceof UsageError ? EXIT_ERROR : EXIT_ERROR;
+    process.exitCode = EXIT_ERROR;
   }
 }
 

@@ -1,8 +1,9 @@
+import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { globMatch } from "../../src/app/suppressions.js";
-import { runCli } from "../helpers/cli.js";
+import { PROJECT_ROOT, runCli } from "../helpers/cli.js";
 import { makeTree, removeTree } from "../helpers/tree.js";
 
 // A home with an unmistakable problem: an inline legacy api_password and bans never firing.
@@ -104,6 +105,20 @@ describe("hassguard audit", () => {
     const one = runCli(["checks", checks[0]?.id ?? ""]);
     expect(one.status).toBe(0);
     expect(one.stdout).toContain("Fix:");
+  });
+});
+
+describe("output to a pipe that closes early", () => {
+  it("ends quietly, without an EPIPE stack trace", () => {
+    const cli = `${JSON.stringify(process.execPath)} --import tsx src/cli/main.ts`;
+    const result = spawnSync("bash", ["-c", `set -o pipefail; ${cli} checks | head -n 1`], {
+      cwd: PROJECT_ROOT,
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(result.stdout.split("\n").filter(Boolean)).toHaveLength(1);
+    expect(result.stderr).not.toMatch(/EPIPE|Unhandled/);
+    expect(result.status).toBe(0);
   });
 });
 
