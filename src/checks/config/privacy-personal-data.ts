@@ -21,8 +21,7 @@ export const privacyPersonalData = defineCheck({
     "work and when the house is empty).",
   remediation:
     "Move these values to `secrets.yaml` (`latitude: !secret home_latitude`), or set them in the UI " +
-    "(Settings → System → General) so they live in `.storage`, before sharing the configuration. " +
-    "`hassguard scrub` makes a shareable copy without them.",
+    "(Settings → System → General) so they live in `.storage`, before sharing the configuration.",
   sources: [
     "homeassistant/core_config.py CORE_CONFIG_SCHEMA (name, latitude, longitude, elevation)",
     'https://www.home-assistant.io/docs/configuration/securing/ ("Keep your secrets safe")',
