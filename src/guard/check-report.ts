@@ -23,7 +23,7 @@ export function checkReportText(result: ReplayResult, source: string): string {
   const ha = result.homeAssistant;
   if (ha.threshold >= 1) {
     out.push(
-      `  Home Assistant's own ban (login_attempts_threshold ${ha.threshold}) should have fired ${plural(ha.expected.length, "time")}; the log shows ${plural(ha.banned.length, "\"Banned IP\" line")}`,
+      `  Home Assistant's own ban (login_attempts_threshold ${ha.threshold}) should have fired ${plural(ha.expected.length, "time")}; the log shows ${plural(ha.banned.length, '"Banned IP" line')}`,
     );
     if (ha.missing.length > 0) {
       out.push(`    never banned by Home Assistant although it should have been: ${ha.missing.join(", ")}`);

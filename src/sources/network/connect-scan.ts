@@ -1,5 +1,5 @@
-import net from "node:net";
 import { RttEstimator } from "./rtt.js";
+import { type ConnectEnd, createConnector } from "./tcp-connect.js";
 import { WindowController } from "./window.js";
 
 /**
@@ -25,6 +25,8 @@ export interface ConnectScanOptions {
   retries?: number;
   /** Called about twice a second. */
   onProgress?: (done: number, total: number, open: number) => void;
+  /** Which connect implementation to prefer (tcp-connect.ts); the default is the fastest available. */
+  connector?: "tcp_wrap" | "net.Socket";
 }
 
 export interface ConnectScanResult {
@@ -32,6 +34,8 @@ export interface ConnectScanResult {
   /** Ports never tried (or never answered for local reasons) because the budget ran out. */
   skipped: number[];
   durationMs: number;
+  /** Which connect implementation ran (tcp-connect.ts). */
+  connector: "tcp_wrap" | "net.Socket";
 }
 
 type Outcome = PortState | "local-error" | "timeout";
@@ -50,7 +54,8 @@ function outcomeOf(code: string | undefined): Outcome {
 /** One connect in flight. */
 interface Attempt {
   port: number;
-  socket: net.Socket;
+  /** The connector's (tcp-connect.ts); cleared when closed. */
+  handle?: unknown;
   sentAt: number;
   /** Counted in the window until it is answered or goes stale. */
   counted: boolean;
@@ -108,8 +113,7 @@ export async function connectScan(
     uncount(entry);
     total--;
     // reset instead of FIN: no TIME_WAIT pile-up over 65,535 ports
-    if (outcome === "open") entry.socket.resetAndDestroy();
-    else entry.socket.destroy();
+    connector.close(entry, outcome === "open");
     record(entry, outcome);
   };
 
@@ -144,28 +148,21 @@ export async function connectScan(
     if (outcome === "open") open++;
   };
 
+  // On loopback a connect from ephemeral port P to port P "succeeds" by TCP simultaneous open with itself:
+  // there is no listener, so the port is closed ("self").
+  const onEnd = (entry: Attempt, end: ConnectEnd) => {
+    settle(entry, end === "connected" ? "open" : end === "self" ? "closed" : outcomeOf(end));
+    pump();
+  };
+  const connector = createConnector<Attempt>(address, onEnd, options.connector);
+
   const launch = (port: number) => {
-    const socket = new net.Socket();
-    const entry: Attempt = { port, socket, sentAt: performance.now(), counted: true, settled: false };
+    const entry: Attempt = { port, sentAt: performance.now(), counted: true, settled: false };
     counted++;
     total++;
     inFlight.push(entry);
-    socket.on("connect", () => {
-      // On loopback a connect from ephemeral port P to port P "succeeds" by TCP simultaneous open with
-      // itself: there is no listener, so the port is closed.
-      const self = socket.localPort === port && socket.localAddress === socket.remoteAddress;
-      settle(entry, self ? "closed" : "open");
-      pump();
-    });
-    socket.on("error", (error: NodeJS.ErrnoException) => {
-      settle(entry, outcomeOf(error.code));
-      pump();
-    });
-    try {
-      socket.connect({ host: address, port });
-    } catch (error) {
-      settle(entry, outcomeOf((error as NodeJS.ErrnoException).code));
-    }
+    const failed = connector.start(entry);
+    if (failed !== undefined) settle(entry, outcomeOf(failed));
   };
 
   let finished = false;
@@ -210,8 +207,9 @@ export async function connectScan(
       ? undefined
       : setInterval(() => options.onProgress?.(states.size, ports.length, open), 500);
   const sweeper = setInterval(sweep, SWEEP_MS);
-  // Refused connects raise one Error each (65,535 in a full scan) whose stack traces nobody reads; capturing
-  // them is a good part of the scan's CPU time. Switched off for the scan only, and restored after.
+  // Through the net.Socket fallback, refused connects raise one Error each (65,535 in a full scan) whose stack
+  // traces nobody reads; capturing them is a good part of the scan's CPU time. Switched off for the scan
+  // only, and restored after. (The tcp_wrap connector makes no Error at all.)
   const stackTraceLimit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   try {
@@ -221,10 +219,11 @@ export async function connectScan(
     });
   } finally {
     Error.stackTraceLimit = stackTraceLimit;
+    connector.dispose();
     clearInterval(sweeper);
     if (progressTimer !== undefined) clearInterval(progressTimer);
   }
   options.onProgress?.(states.size, ports.length, open);
   const skipped = ports.filter((p) => !states.has(p));
-  return { states, skipped, durationMs: Date.now() - started };
+  return { states, skipped, durationMs: Date.now() - started, connector: connector.kind };
 }
