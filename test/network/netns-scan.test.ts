@@ -27,16 +27,7 @@ describe("full-range scan inside a network namespace", () => {
 
   beforeAll(async () => {
     ns = new NetNamespace(`hg-scan-${process.pid}`);
-    ns.exec(
-      ["nft", "-f", "-"],
-      `table inet hgtest {
-        chain input {
-          type filter hook input priority 0;
-          tcp dport ${DROPPED} drop
-          tcp dport ${REJECTED} reject with icmpx type admin-prohibited
-        }
-      }`,
-    );
+    ns.dropAndReject(DROPPED, REJECTED);
     await ns.start(ns.nodeArgs("test/network/helpers/listeners.ts", [[...OPEN, DROPPED, REJECTED].join(",")]));
   });
   afterAll(() => ns?.remove());

@@ -21,16 +21,7 @@ describe("connect scan through each connector", () => {
 
   beforeAll(async () => {
     ns = new NetNamespace(`hg-conn-${process.pid}`);
-    ns.exec(
-      ["nft", "-f", "-"],
-      `table inet hgtest {
-        chain input {
-          type filter hook input priority 0;
-          tcp dport ${DROPPED} drop
-          tcp dport ${REJECTED} reject with icmpx type admin-prohibited
-        }
-      }`,
-    );
+    ns.dropAndReject(DROPPED, REJECTED);
     await ns.start(ns.nodeArgs("test/network/helpers/listeners.ts", [OPEN.join(",")]));
   });
   afterAll(() => ns?.remove());

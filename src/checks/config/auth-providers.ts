@@ -17,3 +17,8 @@ export function authProviders(config: ConfigFacts): AuthProvider[] {
     return typeEntry === undefined || type === undefined ? [] : [{ type, node, typeEntry }];
   });
 }
+
+/** The `trusted_networks` providers: several checks judge only these. */
+export function trustedNetworksProviders(config: ConfigFacts): AuthProvider[] {
+  return authProviders(config).filter((provider) => provider.type === "trusted_networks");
+}

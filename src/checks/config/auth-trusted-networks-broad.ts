@@ -1,7 +1,7 @@
 import { defineCheck } from "../../model/check.js";
 import type { FindingDraft } from "../../model/finding.js";
 import { asList, get, isScalar, scalarString } from "../../model/yaml-node.js";
-import { authProviders } from "./auth-providers.js";
+import { trustedNetworksProviders } from "./auth-providers.js";
 import { isAnyAddress, isBroad, isLoopback, isPrivate, parseNetwork } from "./ip-ranges.js";
 import { at } from "./where.js";
 
@@ -28,8 +28,7 @@ export const authTrustedNetworksBroad = defineCheck({
     const config = facts.config;
     if (config === undefined) return [];
     const findings: FindingDraft[] = [];
-    for (const provider of authProviders(config)) {
-      if (provider.type !== "trusted_networks") continue;
+    for (const provider of trustedNetworksProviders(config)) {
       for (const item of asList(get(provider.node, "trusted_networks"))) {
         const text = scalarString(item);
         const network = text === undefined ? undefined : parseNetwork(text);

@@ -1,7 +1,7 @@
 import { defineCheck } from "../../model/check.js";
 import type { FindingDraft } from "../../model/finding.js";
 import { getEntry } from "../../model/yaml-node.js";
-import { authProviders } from "./auth-providers.js";
+import { trustedNetworksProviders } from "./auth-providers.js";
 import { isTrue } from "./http-settings.js";
 import { at } from "./where.js";
 
@@ -27,8 +27,7 @@ export const authTrustedNetworksBypass = defineCheck({
     const config = facts.config;
     if (config === undefined) return [];
     const findings: FindingDraft[] = [];
-    for (const provider of authProviders(config)) {
-      if (provider.type !== "trusted_networks") continue;
+    for (const provider of trustedNetworksProviders(config)) {
       const bypass = getEntry(provider.node, "allow_bypass_login");
       if (bypass === undefined || !isTrue(bypass.value)) continue;
       findings.push({

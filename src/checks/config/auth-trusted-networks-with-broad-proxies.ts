@@ -1,6 +1,6 @@
 import { defineCheck } from "../../model/check.js";
 import { get } from "../../model/yaml-node.js";
-import { authProviders } from "./auth-providers.js";
+import { trustedNetworksProviders } from "./auth-providers.js";
 import { httpView, isTrue, listSetting } from "./http-settings.js";
 import { isBroad, parseNetwork } from "./ip-ranges.js";
 import { at } from "./where.js";
@@ -24,7 +24,7 @@ export const authTrustedNetworksWithBroadProxies = defineCheck({
   run(facts) {
     const config = facts.config;
     if (config === undefined) return [];
-    const trusted = authProviders(config).find((p) => p.type === "trusted_networks");
+    const trusted = trustedNetworksProviders(config)[0];
     if (trusted === undefined) return [];
     const http = httpView(config);
     if (!isTrue(get(http.settings, "use_x_forwarded_for"))) return [];

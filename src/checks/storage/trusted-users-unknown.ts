@@ -1,7 +1,7 @@
 import { defineCheck } from "../../model/check.js";
 import type { FindingDraft } from "../../model/finding.js";
 import { asList, getEntry, isMap, isScalar, scalarString } from "../../model/yaml-node.js";
-import { authProviders } from "../config/auth-providers.js";
+import { trustedNetworksProviders } from "../config/auth-providers.js";
 import { at } from "../config/where.js";
 
 export const trustedUsersUnknown = defineCheck({
@@ -30,8 +30,7 @@ export const trustedUsersUnknown = defineCheck({
     const userIds = new Set(auth.users.map((user) => user.id));
     const groupIds = new Set(auth.groups.map((group) => group.id));
     const findings: FindingDraft[] = [];
-    for (const provider of authProviders(config)) {
-      if (provider.type !== "trusted_networks") continue;
+    for (const provider of trustedNetworksProviders(config)) {
       const trusted = getEntry(provider.node, "trusted_users");
       if (trusted === undefined || !isMap(trusted.value)) continue;
       for (const entry of trusted.value.entries) {

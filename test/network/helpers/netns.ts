@@ -12,6 +12,20 @@ export class NetNamespace {
     this.exec(["ip", "link", "set", "lo", "up"]);
   }
 
+  /** A firewall inside the namespace that drops one port (filtered) and rejects another with ICMP. */
+  dropAndReject(dropped: number, rejected: number): void {
+    this.exec(
+      ["nft", "-f", "-"],
+      `table inet hgtest {
+        chain input {
+          type filter hook input priority 0;
+          tcp dport ${dropped} drop
+          tcp dport ${rejected} reject with icmpx type admin-prohibited
+        }
+      }`,
+    );
+  }
+
   exec(command: string[], input?: string): string {
     return execFileSync("ip", ["netns", "exec", this.name, ...command], {
       stdio: ["pipe", "pipe", "pipe"],
