@@ -47,7 +47,9 @@ export const haScannerBanned = defineCheck({
       const evidence = [
         ...(banned === undefined
           ? []
-          : [`403 Forbidden on /, /api/onboarding, /auth/providers and the WebSocket${banned.server ? `, Server: ${banned.server}` : ""}`]),
+          : [
+              `403 Forbidden on /, /api/onboarding, /auth/providers and the WebSocket${banned.server ? `, Server: ${banned.server}` : ""}`,
+            ]),
         ...(listed === undefined
           ? []
           : [`ip_bans.yaml: ${listed.address}${listed.bannedAt ? ` banned_at ${listed.bannedAt}` : ""}`]),

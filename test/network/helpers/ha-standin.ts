@@ -103,7 +103,8 @@ export interface StandIn {
   close: () => Promise<void>;
 }
 
-const FAILED_LOGIN = "WARNING (MainThread) [homeassistant.components.http.ban] Login attempt or request with invalid authentication";
+const FAILED_LOGIN =
+  "WARNING (MainThread) [homeassistant.components.http.ban] Login attempt or request with invalid authentication";
 
 export async function startHaStandIn(state: HaState, hostOrOptions: string | StandInOptions = {}): Promise<StandIn> {
   const options = typeof hostOrOptions === "string" ? { host: hostOrOptions } : hostOrOptions;
@@ -124,7 +125,9 @@ export async function startHaStandIn(state: HaState, hostOrOptions: string | Sta
     failedLogins.set(remote, count);
     if (threshold > 0 && count >= threshold && !banned.has(remote)) {
       banned.add(remote);
-      log.push(`${stamp()} WARNING (MainThread) [homeassistant.components.http.ban] Banned IP ${remote} for too many login attempts`);
+      log.push(
+        `${stamp()} WARNING (MainThread) [homeassistant.components.http.ban] Banned IP ${remote} for too many login attempts`,
+      );
     }
   };
 
@@ -157,7 +160,11 @@ export async function startHaStandIn(state: HaState, hostOrOptions: string | Sta
         const accept = createHash("sha1").update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest("base64");
         socket.write(ws.handshake.replace(/^Sec-WebSocket-Accept: .*$/m, `Sec-WebSocket-Accept: ${accept}\r`));
         socket.write(textFrame(ws.firstFrame));
-        awaitAuthMessage(socket, () => failedLogin(remote, pathOnly, userAgent), (line) => log.push(`${stamp()} ${line}`));
+        awaitAuthMessage(
+          socket,
+          () => failedLogin(remote, pathOnly, userAgent),
+          (line) => log.push(`${stamp()} ${line}`),
+        );
         return;
       }
       const response = read(routes[pathOnly] ?? NOT_FOUND);
@@ -189,7 +196,9 @@ function awaitAuthMessage(socket: net.Socket, onFailedLogin: () => void, onLog: 
   const warnNonText = () => {
     if (decided) return;
     decided = true;
-    onLog("WARNING (MainThread) [homeassistant.components.websocket_api.http.connection] Disconnected: Received non-Text message.");
+    onLog(
+      "WARNING (MainThread) [homeassistant.components.websocket_api.http.connection] Disconnected: Received non-Text message.",
+    );
   };
   socket.on("data", (chunk: Buffer) => {
     if (decided) return;
@@ -203,7 +212,9 @@ function awaitAuthMessage(socket: net.Socket, onFailedLogin: () => void, onLog: 
       onFailedLogin();
       socket.end(textFrame('{"type":"auth_invalid","message":"Invalid access token or password"}'));
     } else {
-      onLog("WARNING (MainThread) [homeassistant.components.websocket_api.http.connection] Disconnected: Received non-Text message.");
+      onLog(
+        "WARNING (MainThread) [homeassistant.components.websocket_api.http.connection] Disconnected: Received non-Text message.",
+      );
       socket.end();
     }
   });

@@ -195,7 +195,9 @@ function serverVersionsOf(answers: { request: string; headers: [string, string][
  */
 function isBanAnswer(pages: (HttpResponse | undefined)[], onboarding: HttpResponse | undefined, wsStatus?: number) {
   const answered = pages.filter((r): r is HttpResponse => r !== undefined);
-  return onboarding?.status === 403 && wsStatus === 403 && answered.length >= 3 && answered.every((r) => r.status === 403);
+  return (
+    onboarding?.status === 403 && wsStatus === 403 && answered.length >= 3 && answered.every((r) => r.status === 403)
+  );
 }
 
 /** Probes `/`; if that is HTTP, looks for Home Assistant. Undefined when the port does not speak HTTP. */
