@@ -15,6 +15,8 @@ export interface NetworkTarget {
   /** Wall-clock budget for the host, scan and probes together. */
   budgetMs?: number;
   upnp?: boolean;
+  /** Ask SSH servers for their auth methods (opt-in: sshd logs the question as a failed login). */
+  sshAuthMethods?: boolean;
 }
 
 export interface AuditOptions {
@@ -90,9 +92,10 @@ async function gatherFacts(options: AuditOptions, now: Date): Promise<{ facts: F
   if (options.network !== undefined) {
     // loaded only when a host is scanned: the scanner and its probes are the largest part of the tool
     const { scanNetwork } = await import("../sources/network/index.js");
-    const { host, ports, budgetMs, upnp } = options.network;
+    const { host, ports, budgetMs, upnp, sshAuthMethods } = options.network;
     const scanned = await scanNetwork([host], {
       ports,
+      ...(sshAuthMethods === true ? { sshAuthMethods } : {}),
       ...(budgetMs === undefined ? {} : { budgetMs }),
       ...(upnp === undefined ? {} : { upnp }),
       ...(options.progress === undefined ? {} : { progress: options.progress }),

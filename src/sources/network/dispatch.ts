@@ -24,6 +24,8 @@ export interface DispatchOptions {
   bannerWaitMs: number;
   /** Bound of everything done on this port. */
   portBudgetMs: number;
+  /** Ask SSH servers for their authentication methods (a login request sshd logs as a failure; opt-in). */
+  sshAuthMethods?: boolean;
   /** Ports asked in plain HTTP before TLS (default `PLAIN_HTTP_FIRST_PORTS`). */
   plainHttpFirstPorts?: readonly number[];
 }
@@ -90,7 +92,10 @@ export async function probePort(
   );
   if (banner === undefined) return {};
   if (banner.startsWith("SSH-")) {
-    const ssh = await guarded(() => probeSsh(address, port, bounds()), fail("ssh"));
+    const ssh = await guarded(
+      () => probeSsh(address, port, { ...bounds(), authMethods: options.sshAuthMethods === true }),
+      fail("ssh"),
+    );
     return {
       service: "ssh",
       product: ssh?.software ?? banner.slice(4, 84),

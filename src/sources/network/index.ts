@@ -20,6 +20,11 @@ export interface ScanNetworkOptions {
   /** Bound of each protocol probe (default 3 s, 256 KiB). */
   probeTimeoutMs?: number;
   probeMaxBytes?: number;
+  /**
+   * Ask SSH servers which authentication methods they offer. Off by default: the question is a `none` login
+   * that sshd logs as a failed login, which fail2ban and CrowdSec count.
+   */
+  sshAuthMethods?: boolean;
   /** Ports asked in plain HTTP before TLS (default: the dispatcher's `PLAIN_HTTP_FIRST_PORTS`, 8123 among them). */
   plainHttpFirstPorts?: readonly number[];
 }
@@ -155,6 +160,7 @@ async function probeAll(
           bannerWaitMs: Math.min(1000, bounds.timeoutMs),
           portBudgetMs: Math.min(6 * bounds.timeoutMs, left),
           ...(options.plainHttpFirstPorts === undefined ? {} : { plainHttpFirstPorts: options.plainHttpFirstPorts }),
+          ...(options.sshAuthMethods === true ? { sshAuthMethods: true } : {}),
         },
         (message) => error(`${host}: ${message}`),
       );
