@@ -39,7 +39,7 @@ export const sshPasswordAuth = defineCheck({
             message:
               `Whether SSH on ${hostPort(open)} accepts passwords was not asked: the only way to ask is a login ` +
               "request, which sshd logs as a failed login (fail2ban and CrowdSec count it). Run the scan with " +
-              "--ssh-auth-methods to ask, or check `PasswordAuthentication` in its sshd_config.",
+              "--login-probes to ask, or check `PasswordAuthentication` in its sshd_config.",
             location: open.location,
             evidence: open.port.ssh.banner,
           },

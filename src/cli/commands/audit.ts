@@ -11,7 +11,7 @@ interface AuditFlags {
   ports: string;
   budget?: string;
   upnp: boolean;
-  sshAuthMethods: boolean;
+  loginProbes: boolean;
   url?: string;
   format: string[];
   output?: string;
@@ -32,8 +32,8 @@ export function registerAudit(program: Command): void {
     .option("--budget <seconds>", "with --host: time budget for the scan and probes; default 600")
     .option("--upnp", "with --host: also list the LAN gateway's UPnP port mappings that point at it", false)
     .option(
-      "--ssh-auth-methods",
-      "ask SSH servers whether they accept passwords (sshd logs this as a failed login, which fail2ban counts)",
+      "--login-probes",
+      "also send what a service may log as a failed login: SSH auth-methods query, anonymous MQTT CONNECT, SMB anonymous and guest sessions",
       false,
     )
     .option("--url <url>", "also check the running instance at this URL")
@@ -93,7 +93,7 @@ async function audit(configDirArg: string | undefined, flags: AuditFlags): Promi
             host: flags.host,
             ports,
             upnp: flags.upnp,
-            sshAuthMethods: flags.sshAuthMethods,
+            loginProbes: flags.loginProbes,
             ...(budgetMs === undefined ? {} : { budgetMs }),
           },
         }),

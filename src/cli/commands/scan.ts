@@ -7,7 +7,7 @@ interface ScanFlags {
   ports: string;
   budget?: string;
   upnp: boolean;
-  sshAuthMethods: boolean;
+  loginProbes: boolean;
   format: string[];
   output?: string;
   failOn: string;
@@ -25,8 +25,8 @@ export function registerScan(program: Command): void {
     .option("--budget <seconds>", "time budget for the host (scan and probes); default 600")
     .option("--upnp", "also list the LAN gateway's UPnP port mappings that point at the host", false)
     .option(
-      "--ssh-auth-methods",
-      "ask SSH servers whether they accept passwords (sshd logs this as a failed login, which fail2ban counts)",
+      "--login-probes",
+      "also send what a service may log as a failed login: SSH auth-methods query, anonymous MQTT CONNECT, SMB anonymous and guest sessions",
       false,
     )
     .option("-f, --format <format>", "text, json, sarif or markdown (repeatable)", collect, [])
@@ -54,7 +54,7 @@ async function scan(host: string, flags: ScanFlags): Promise<number> {
     ports,
     ...(budgetMs === undefined ? {} : { budgetMs }),
     upnp: flags.upnp,
-    sshAuthMethods: flags.sshAuthMethods,
+    loginProbes: flags.loginProbes,
     suppressions: flags.ignore.map((id) => ({ id, reason: "--ignore on the command line" })),
     version: VERSION,
     ...(progress === undefined ? {} : { progress: progress.update }),

@@ -24,8 +24,8 @@ export interface DispatchOptions {
   bannerWaitMs: number;
   /** Bound of everything done on this port. */
   portBudgetMs: number;
-  /** Ask SSH servers for their authentication methods (a login request sshd logs as a failure; opt-in). */
-  sshAuthMethods?: boolean;
+  /** Also send what a service logs as a failed login (ScanNetworkOptions.loginProbes). */
+  loginProbes?: boolean;
   /** Ports asked in plain HTTP before TLS (default `PLAIN_HTTP_FIRST_PORTS`). */
   plainHttpFirstPorts?: readonly number[];
 }
@@ -93,7 +93,7 @@ export async function probePort(
   if (banner === undefined) return {};
   if (banner.startsWith("SSH-")) {
     const ssh = await guarded(
-      () => probeSsh(address, port, { ...bounds(), authMethods: options.sshAuthMethods === true }),
+      () => probeSsh(address, port, { ...bounds(), authMethods: options.loginProbes === true }),
       fail("ssh"),
     );
     return {
@@ -107,7 +107,10 @@ export async function probePort(
   // On SMB's own ports, ask SMB first: smbd reads a TLS or HTTP opening as the start of a huge NetBIOS
   // message and waits for the rest, so each wrong guess would cost a whole probe timeout.
   if (SMB_PORTS.has(port)) {
-    const smb = await guarded(() => probeSmb(address, port, bounds()), fail("smb"));
+    const smb = await guarded(
+      () => probeSmb(address, port, { ...bounds(), sessions: options.loginProbes === true }),
+      fail("smb"),
+    );
     if (smb !== undefined) return { service: "smb", smb };
   }
 
@@ -116,7 +119,9 @@ export async function probePort(
   const askPlainHttp = async (): Promise<ProbeFindings | undefined> => {
     if (!timeLeft()) return undefined;
     const http = await guarded(() => probeHttp({ host: address, port, tls: false }, bounds()), fail("http"));
-    return http === undefined ? undefined : plainHttpFindings(address, port, http, bounds, timeLeft, fail);
+    return http === undefined
+      ? undefined
+      : plainHttpFindings(address, port, http, bounds, timeLeft, fail, options.loginProbes === true);
   };
   if (plainFirst) {
     const found = await askPlainHttp();
@@ -148,7 +153,10 @@ export async function probePort(
       };
     }
     const mqtt = timeLeft()
-      ? await guarded(() => probeMqtt(address, port, { ...bounds(), transport: "mqtts" }), fail("mqtts"))
+      ? await guarded(
+          () => probeMqtt(address, port, { ...bounds(), transport: "mqtts", anonymous: options.loginProbes === true }),
+          fail("mqtts"),
+        )
       : undefined;
     return mqtt === undefined ? result : { ...result, service: "mqtts", mqtt, ...productOfMqtt(mqtt) };
   }
@@ -161,14 +169,23 @@ export async function probePort(
 
   // 4. MQTT, 5. SMB
   if (!timeLeft()) return {};
-  const mqtt = await guarded(() => probeMqtt(address, port, bounds()), fail("mqtt"));
+  const mqtt = await guarded(
+    () => probeMqtt(address, port, { ...bounds(), anonymous: options.loginProbes === true }),
+    fail("mqtt"),
+  );
   if (mqtt !== undefined) return { service: "mqtt", tls: false, mqtt, ...productOfMqtt(mqtt) };
   // Mosquitto's websockets listener (libwebsockets) does not answer a plain GET as HTTP: ask it directly
   if (!timeLeft()) return {};
-  const mqttWs = await guarded(() => probeMqtt(address, port, { ...bounds(), transport: "ws" }), fail("mqtt-ws"));
+  const mqttWs = await guarded(
+    () => probeMqtt(address, port, { ...bounds(), transport: "ws", anonymous: options.loginProbes === true }),
+    fail("mqtt-ws"),
+  );
   if (mqttWs !== undefined) return { service: "mqtt-ws", tls: false, mqtt: mqttWs, ...productOfMqtt(mqttWs) };
   if (!timeLeft() || SMB_PORTS.has(port)) return {};
-  const smb = await guarded(() => probeSmb(address, port, bounds()), fail("smb"));
+  const smb = await guarded(
+    () => probeSmb(address, port, { ...bounds(), sessions: options.loginProbes === true }),
+    fail("smb"),
+  );
   if (smb !== undefined) return { service: "smb", smb };
   return {};
 }
@@ -181,6 +198,7 @@ async function plainHttpFindings(
   bounds: () => ProbeOptions,
   timeLeft: () => boolean,
   fail: (what: string) => (message: string) => void,
+  loginProbes: boolean,
 ): Promise<ProbeFindings> {
   const product = productOfHttp(http);
   const base: ProbeFindings = {
@@ -191,7 +209,10 @@ async function plainHttpFindings(
   };
   if (http.homeAssistant !== undefined || http.bannedResponse !== undefined || !timeLeft()) return base;
   // brokers offer MQTT over websockets on an HTTP port (Mosquitto's `protocol websockets` listener)
-  const mqttWs = await guarded(() => probeMqtt(address, port, { ...bounds(), transport: "ws" }), fail("mqtt-ws"));
+  const mqttWs = await guarded(
+    () => probeMqtt(address, port, { ...bounds(), transport: "ws", anonymous: loginProbes }),
+    fail("mqtt-ws"),
+  );
   return mqttWs === undefined ? base : { ...base, service: "mqtt-ws", mqtt: mqttWs, ...productOfMqtt(mqttWs) };
 }
 

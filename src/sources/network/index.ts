@@ -21,10 +21,12 @@ export interface ScanNetworkOptions {
   probeTimeoutMs?: number;
   probeMaxBytes?: number;
   /**
-   * Ask SSH servers which authentication methods they offer. Off by default: the question is a `none` login
-   * that sshd logs as a failed login, which fail2ban and CrowdSec count.
+   * Also send what a service logs as a failed login (`--login-probes`): SSH's auth-methods query (sshd logs
+   * "Invalid user …", which fail2ban and CrowdSec count), MQTT's anonymous CONNECT (Mosquitto logs a refused one
+   * as "Client <unknown> disconnected, not authorised.", its line for a wrong password), SMB's anonymous and
+   * guest session setups (Samba's auth audit logs the guest logon as a failed authentication). Off by default.
    */
-  sshAuthMethods?: boolean;
+  loginProbes?: boolean;
   /** Ports asked in plain HTTP before TLS (default: the dispatcher's `PLAIN_HTTP_FIRST_PORTS`, 8123 among them). */
   plainHttpFirstPorts?: readonly number[];
 }
@@ -160,7 +162,7 @@ async function probeAll(
           bannerWaitMs: Math.min(1000, bounds.timeoutMs),
           portBudgetMs: Math.min(6 * bounds.timeoutMs, left),
           ...(options.plainHttpFirstPorts === undefined ? {} : { plainHttpFirstPorts: options.plainHttpFirstPorts }),
-          ...(options.sshAuthMethods === true ? { sshAuthMethods: true } : {}),
+          ...(options.loginProbes === true ? { loginProbes: true } : {}),
         },
         (message) => error(`${host}: ${message}`),
       );

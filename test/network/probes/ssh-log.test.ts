@@ -40,7 +40,7 @@ describe("ten scans of a real sshd (LogLevel VERBOSE) leave no authentication fa
       const { facts } = await scanNetwork(["127.0.0.1"], { ports: [quiet.port], probeTimeoutMs: 5000 });
       reports.push(facts.hosts[0]?.ports.find((p) => p.port === quiet.port));
     }
-    const opted = await scanNetwork(["127.0.0.1"], { ports: [asked.port], probeTimeoutMs: 5000, sshAuthMethods: true });
+    const opted = await scanNetwork(["127.0.0.1"], { ports: [asked.port], probeTimeoutMs: 5000, loginProbes: true });
     askedReport = opted.facts.hosts[0]?.ports.find((p) => p.port === asked.port);
   });
   afterAll(async () => {
@@ -59,7 +59,7 @@ describe("ten scans of a real sshd (LogLevel VERBOSE) leave no authentication fa
     const findings = networkFindings(networkFacts("127.0.0.1", [{ port: quiet.port, ...reports[0] }]));
     const notAsked = findings.find((f) => f.id === "network/ssh-password-auth");
     expect(notAsked?.severity).toBe("info");
-    expect(notAsked?.message).toContain("--ssh-auth-methods");
+    expect(notAsked?.message).toContain("--login-probes");
   });
 
   it("leaves no line that fail2ban's stock sshd filter (normal mode) or CrowdSec's ssh parser counts", async () => {
@@ -81,7 +81,7 @@ describe("ten scans of a real sshd (LogLevel VERBOSE) leave no authentication fa
     expect(counted).toHaveLength(connections);
   });
 
-  it("with --ssh-auth-methods learns the methods, at the price of one counted failure (why it is opt-in)", async () => {
+  it("with --login-probes learns the methods, at the price of one counted failure (why it is opt-in)", async () => {
     expect(askedReport?.ssh?.authMethods).toContain("password");
     const lines = await settledLog(asked);
     expect(crowdsecSshFailures(lines)).toEqual([

@@ -4,7 +4,7 @@ import { networkFacts, networkFindings, summary } from "./helpers/facts.js";
 import { freePort, tempDir } from "./helpers/services.js";
 import { type SshdInstance, startSshd } from "./helpers/sshd.js";
 
-/** These tests ask for the auth methods (`--ssh-auth-methods`); ssh-log.test.ts shows what that costs. */
+/** These tests ask for the auth methods (`--login-probes`); ssh-log.test.ts shows what that costs. */
 const opts = { timeoutMs: 5000, maxBytes: 256 * 1024, authMethods: true };
 
 describe("probeSsh against a real OpenSSH server", () => {

@@ -7,6 +7,7 @@ import {
   encodeAnonymousConnect,
   encodeDisconnect,
   encodeSubscribe,
+  encodeVersionProbeConnect,
   PacketType,
   readPacket,
 } from "./mqtt-codec.js";
@@ -24,6 +25,11 @@ export interface MqttProbeResult {
   /** CONNACK return code to an anonymous CONNECT (0 accepted, 4 bad credentials, 5 not authorised). */
   connackCode: number;
   anonymousAccepted: boolean;
+  /**
+   * The anonymous CONNECT was not sent (the default): a broker that refuses it logs the refusal as it logs a
+   * wrong password. The broker was recognised by its answer to an unsupported protocol level instead.
+   */
+  anonymousNotAsked?: true;
   /** The rest is filled only when anonymous access was accepted. */
   subscribed?: string[];
   /** Distinct topics that published while we listened (retained ones arrive at once). */
@@ -44,6 +50,11 @@ export interface MqttProbeOptions extends ProbeOptions {
   wsPath?: string;
   /** How long to listen to the topics once subscribed; default 2 s, always within `timeoutMs`. */
   listenMs?: number;
+  /**
+   * Send the anonymous CONNECT (`--login-probes`). Off by default: Mosquitto logs a refused one as
+   * "Client <unknown> disconnected, not authorised.", the line it writes for a wrong password.
+   */
+  anonymous?: boolean;
 }
 
 /** What an anonymous subscriber to these sees is what anyone on the network sees. */
@@ -76,7 +87,9 @@ export async function probeMqtt(
     throw err;
   }
   try {
-    transport.write(encodeAnonymousConnect(`hassguard-${randomBytes(4).toString("hex")}`, 30));
+    const clientId = `hassguard-${randomBytes(4).toString("hex")}`;
+    if (opts.anonymous !== true) return await recogniseBroker(transport, transportKind, clientId);
+    transport.write(encodeAnonymousConnect(clientId, 30));
     let connack: Awaited<ReturnType<typeof readPacket>>;
     try {
       connack = await readPacket(transport.reader);
@@ -91,6 +104,30 @@ export async function probeMqtt(
   } finally {
     transport.close();
   }
+}
+
+/** A broker answers CONNACK to a CONNECT it cannot accept for its protocol level, before any login. */
+async function recogniseBroker(
+  transport: Transport,
+  transportKind: MqttTransport,
+  clientId: string,
+): Promise<MqttProbeResult | undefined> {
+  transport.write(encodeVersionProbeConnect(clientId));
+  let connack: Awaited<ReturnType<typeof readPacket>>;
+  try {
+    connack = await readPacket(transport.reader);
+  } catch (err) {
+    if (err instanceof ProbeError) return undefined;
+    throw err;
+  }
+  if (!connack || connack.type !== PacketType.CONNACK || connack.body.length < 2) return undefined;
+  // MQTT 3.1.1 CONNACK: flags, return code; an MQTT 5 broker may answer in its own format (reason code second too)
+  return {
+    transport: transportKind,
+    connackCode: connack.body.readUInt8(1),
+    anonymousAccepted: false,
+    anonymousNotAsked: true,
+  };
 }
 
 async function listen(transport: Transport, opts: MqttProbeOptions): Promise<Partial<MqttProbeResult>> {

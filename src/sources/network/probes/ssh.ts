@@ -26,7 +26,7 @@ export interface SshProbeResult {
 
 export interface SshProbeOptions extends ProbeOptions {
   /**
-   * Also ask which authentication methods the server offers (`--ssh-auth-methods`). Off by default: the only
+   * Also ask which authentication methods the server offers (`--login-probes`). Off by default: the only
    * way to ask is a `none` login request (RFC 4252 §5.2), and sshd logs it as a failed login that fail2ban's
    * stock sshd filter and CrowdSec's ssh-bf count ("Invalid user hassguard-probe from … port …").
    */
