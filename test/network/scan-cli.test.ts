@@ -20,6 +20,12 @@ function hassguard(args: string[]): Promise<{ status: number; stdout: string; st
   });
 }
 
+/** `hassguard audit CONFIG --host 127.0.0.1 --ports PORT` with the JSON report on standard output. */
+function auditWithHost(config: string, port: number, extra: string[] = []) {
+  const args = ["audit", config, "--host", "127.0.0.1", "--ports", String(port), "--password-budget", "0"];
+  return hassguard([...args, "--format", "json", ...extra]);
+}
+
 describe("hassguard scan", () => {
   let standIn: StandIn;
   beforeAll(async () => {
@@ -85,20 +91,7 @@ describe("hassguard audit --host", () => {
   });
 
   it("adds the host's ports and network findings to the configuration audit in one report", async () => {
-    const { status, stdout } = await hassguard([
-      "audit",
-      "examples/insecure-home",
-      "--host",
-      "127.0.0.1",
-      "--ports",
-      String(standIn.port),
-      "--password-budget",
-      "0",
-      "--format",
-      "json",
-      "--fail-on",
-      "none",
-    ]);
+    const { status, stdout } = await auditWithHost("examples/insecure-home", standIn.port, ["--fail-on", "none"]);
     expect(status).toBe(0);
     const report = JSON.parse(stdout) as Report;
     expect(report.targets).toMatchObject({ config: "examples/insecure-home", host: "127.0.0.1" });
@@ -158,18 +151,7 @@ describe("hassguard audit --host when ip_bans.yaml bans the scanning machine", (
   });
 
   it("reports the scanner's own address in ip_bans.yaml as a high finding on that port", async () => {
-    const { status, stdout } = await hassguard([
-      "audit",
-      configDir,
-      "--host",
-      "127.0.0.1",
-      "--ports",
-      String(standIn.port),
-      "--password-budget",
-      "0",
-      "--format",
-      "json",
-    ]);
+    const { status, stdout } = await auditWithHost(configDir, standIn.port);
     expect(status).toBe(1);
     const report = JSON.parse(stdout) as Report;
     const ban = report.findings.find((f) => f.id === "network/ha-scanner-banned");

@@ -88,31 +88,24 @@ export async function probeMqtt(
   }
   try {
     const clientId = `hassguard-${randomBytes(4).toString("hex")}`;
-    if (opts.anonymous !== true) return await recogniseBroker(transport, transportKind, clientId);
-    transport.write(encodeAnonymousConnect(clientId, 30));
-    let connack: Awaited<ReturnType<typeof readPacket>>;
-    try {
-      connack = await readPacket(transport.reader);
-    } catch (err) {
-      if (err instanceof ProbeError) return undefined;
-      throw err;
+    if (opts.anonymous !== true) {
+      // a broker answers CONNACK to a CONNECT whose protocol level it cannot accept, before any login
+      const code = await connackCode(transport, encodeVersionProbeConnect(clientId));
+      if (code === undefined) return undefined;
+      return { transport: transportKind, connackCode: code, anonymousAccepted: false, anonymousNotAsked: true };
     }
-    if (!connack || connack.type !== PacketType.CONNACK || connack.body.length !== 2) return undefined;
-    const connackCode = connack.body.readUInt8(1);
-    if (connackCode !== 0) return { transport: transportKind, connackCode, anonymousAccepted: false };
-    return { transport: transportKind, connackCode, anonymousAccepted: true, ...(await listen(transport, opts)) };
+    const code = await connackCode(transport, encodeAnonymousConnect(clientId, 30));
+    if (code === undefined) return undefined;
+    if (code !== 0) return { transport: transportKind, connackCode: code, anonymousAccepted: false };
+    return { transport: transportKind, connackCode: code, anonymousAccepted: true, ...(await listen(transport, opts)) };
   } finally {
     transport.close();
   }
 }
 
-/** A broker answers CONNACK to a CONNECT it cannot accept for its protocol level, before any login. */
-async function recogniseBroker(
-  transport: Transport,
-  transportKind: MqttTransport,
-  clientId: string,
-): Promise<MqttProbeResult | undefined> {
-  transport.write(encodeVersionProbeConnect(clientId));
+/** Sends a CONNECT; the CONNACK's return code, or undefined when the peer does not answer like a broker. */
+async function connackCode(transport: Transport, connect: Buffer): Promise<number | undefined> {
+  transport.write(connect);
   let connack: Awaited<ReturnType<typeof readPacket>>;
   try {
     connack = await readPacket(transport.reader);
@@ -120,14 +113,8 @@ async function recogniseBroker(
     if (err instanceof ProbeError) return undefined;
     throw err;
   }
-  if (!connack || connack.type !== PacketType.CONNACK || connack.body.length < 2) return undefined;
-  // MQTT 3.1.1 CONNACK: flags, return code; an MQTT 5 broker may answer in its own format (reason code second too)
-  return {
-    transport: transportKind,
-    connackCode: connack.body.readUInt8(1),
-    anonymousAccepted: false,
-    anonymousNotAsked: true,
-  };
+  if (!connack || connack.type !== PacketType.CONNACK || connack.body.length !== 2) return undefined;
+  return connack.body.readUInt8(1);
 }
 
 async function listen(transport: Transport, opts: MqttProbeOptions): Promise<Partial<MqttProbeResult>> {
