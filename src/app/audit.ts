@@ -15,6 +15,8 @@ export interface NetworkTarget {
   /** Wall-clock budget for the host, scan and probes together. */
   budgetMs?: number;
   upnp?: boolean;
+  /** Send the probes a service may log as a failed login (see ScanNetworkOptions.loginProbes). */
+  loginProbes?: boolean;
 }
 
 export interface AuditOptions {
@@ -90,9 +92,10 @@ async function gatherFacts(options: AuditOptions, now: Date): Promise<{ facts: F
   if (options.network !== undefined) {
     // loaded only when a host is scanned: the scanner and its probes are the largest part of the tool
     const { scanNetwork } = await import("../sources/network/index.js");
-    const { host, ports, budgetMs, upnp } = options.network;
+    const { host, ports, budgetMs, upnp, loginProbes } = options.network;
     const scanned = await scanNetwork([host], {
       ports,
+      ...(loginProbes === true ? { loginProbes } : {}),
       ...(budgetMs === undefined ? {} : { budgetMs }),
       ...(upnp === undefined ? {} : { upnp }),
       ...(options.progress === undefined ? {} : { progress: options.progress }),

@@ -18,6 +18,7 @@ describe("probe dispatch against real services on unusual ports", () => {
   let ha: StandIn;
   const ports = { ssh: 0, mqtt: 0, mqttWs: 0, smb: 0, ha: 0 };
   let facts: NetworkFacts;
+  let withoutLoginProbes: NetworkFacts;
 
   beforeAll(async () => {
     // sshd refuses to start without its privilege separation directory (normally made by systemd)
@@ -70,9 +71,16 @@ describe("probe dispatch against real services on unusual ports", () => {
     ports.smb = samba.port;
     ha = await startHaStandIn("onboarded");
     ports.ha = ha.port;
-    const result = await scanNetwork(["127.0.0.1"], { ports: Object.values(ports), probeTimeoutMs: 5000 });
+    const result = await scanNetwork(["127.0.0.1"], {
+      ports: Object.values(ports),
+      probeTimeoutMs: 5000,
+      loginProbes: true,
+    });
     facts = result.facts;
     expect(result.errors).toEqual([]);
+    const quiet = await scanNetwork(["127.0.0.1"], { ports: [ports.mqtt, ports.smb], probeTimeoutMs: 5000 });
+    withoutLoginProbes = quiet.facts;
+    expect(quiet.errors).toEqual([]);
   });
   afterAll(async () => {
     await Promise.all(daemons.map((d) => d.stop()));
@@ -81,6 +89,18 @@ describe("probe dispatch against real services on unusual ports", () => {
   });
 
   const service = (port: number) => facts.hosts[0]?.ports.find((p) => p.port === port);
+
+  it("without --login-probes still tells MQTT and SMB apart, and says what it did not try", () => {
+    const quiet = (port: number) => withoutLoginProbes.hosts[0]?.ports.find((p) => p.port === port);
+    expect(quiet(ports.mqtt)?.service).toBe("mqtt");
+    expect(quiet(ports.mqtt)?.mqtt).toMatchObject({
+      connackCode: 1,
+      anonymousAccepted: false,
+      anonymousNotAsked: true,
+    });
+    expect(quiet(ports.smb)?.service).toBe("smb");
+    expect(quiet(ports.smb)?.smb).toMatchObject({ sessionsNotAsked: true, guestSession: false, shares: [] });
+  });
 
   it("recognises OpenSSH by its banner and hands it to the SSH probe", () => {
     expect(service(ports.ssh)?.service).toBe("ssh");

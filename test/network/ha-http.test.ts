@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { networkChecks } from "../../src/checks/network/index.js";
 import { runChecks } from "../../src/model/engine.js";
@@ -47,7 +49,7 @@ describe("Home Assistant over HTTP (recorded 2023.11.3 responses)", () => {
       expect(report?.product, state).toBe("Home Assistant 2023.11.3");
       expect(report?.tls, state).toBe(false);
       expect(report?.http?.server, state).toBe("");
-      expect(report?.http?.homeAssistant?.evidence, state).toContain("/api/ answers 401");
+      expect(report?.http?.homeAssistant?.evidence, state).toContain("WebSocket sends auth_required with ha_version");
     }
     expect(reportOf("onboarded")?.http?.homeAssistant?.evidence).toContain("/manifest.json names Home Assistant");
   });
@@ -76,20 +78,51 @@ describe("Home Assistant over HTTP (recorded 2023.11.3 responses)", () => {
     expect(version?.message).toContain("CVE-2026-64825");
   });
 
-  it("recognises the banned-address 403 and the aiohttp version it leaks", () => {
+  it("recognises the banned-address 403 as a high finding: results incomplete, and how to unban", () => {
     const banned = reportOf("banned");
     expect(banned?.http?.bannedResponse?.server).toBe("Python/3.11 aiohttp/3.8.4");
     expect(banned?.http?.homeAssistant).toBeUndefined();
     const ids = findingsAt("banned").map((f) => f.id);
     expect(ids).toEqual(expect.arrayContaining(["network/ha-scanner-banned", "network/http-server-version"]));
     expect(ids).not.toContain("network/ha-onboarding-open");
+    const ban = findingsAt("banned").find((f) => f.id === "network/ha-scanner-banned");
+    expect(ban?.severity).toBe("high");
+    expect(ban?.message).toContain("incomplete");
+    expect(ban?.message).toContain("(127.0.0.1)");
+    expect(ban?.message).toMatch(/remove its line from `ip_bans\.yaml`.*restart Home Assistant/);
+    expect(ban?.message).toContain("http.unban");
+    // the banned stand-in got no further probe (MQTT over websockets) after its 403s
+    expect(standIns.get("banned")?.requests.filter((r) => r !== "GET /api/websocket")).toHaveLength(4);
   });
 
-  it("only ever sends anonymous GETs: never a login, never a password", () => {
+  it("quotes a Server header only with the ordinary request whose answer carried it", () => {
+    // Home Assistant's pages send an empty Server header; its WebSocket upgrade (every browser makes it)
+    // carries aiohttp's (recorded: pre-onboarding/08-websocket-hello.json)
+    const leak = findingsAt("onboarded").find((f) => f.id === "network/http-server-version");
+    expect(leak?.evidence).toBe("GET /api/websocket (WebSocket upgrade): Server: Python/3.11 aiohttp/3.8.4");
+    expect(reportOf("onboarded")?.http?.serverVersions).toEqual([
+      { request: "GET /api/websocket (WebSocket upgrade)", server: "Python/3.11 aiohttp/3.8.4" },
+    ]);
+  });
+
+  it("only ever sends anonymous GETs of views that need no authentication: never a login, never a password", () => {
     for (const standIn of standIns.values()) {
       expect(standIn.requests.length).toBeGreaterThan(0);
       for (const request of standIn.requests) expect(request).toMatch(/^GET \//);
       expect(standIn.requests.some((r) => r.includes("login_flow") || r.includes("/auth/token"))).toBe(false);
+      expect(standIn.requests).not.toContain("GET /api/");
+      expect(standIn.failedLogins.size).toBe(0);
     }
+  });
+
+  it("requests no URL that the recorded 2023.11.3 log shows as a failed login (it shows GET /api/)", () => {
+    const log = readFileSync(
+      path.resolve(import.meta.dirname, "../fixtures/ha/2023.11.3/config-files/home-assistant.log.full-run.txt"),
+      "utf8",
+    );
+    const failed = [...log.matchAll(/invalid authentication from .*? Requested URL: '([^']*)'/g)].map((m) => m[1]);
+    expect(failed).toContain("/api/");
+    const sent = [...standIns.values()].flatMap((s) => s.requests.map((r) => r.replace(/^GET /, "")));
+    expect(sent.filter((url) => failed.includes(url))).toEqual([]);
   });
 });

@@ -1,4 +1,6 @@
 import { execFile } from "node:child_process";
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Report } from "../../src/report/report.js";
@@ -16,6 +18,12 @@ function hassguard(args: string[]): Promise<{ status: number; stdout: string; st
       (error, stdout, stderr) => resolve({ status: error ? Number(error.code ?? 2) : 0, stdout, stderr }),
     );
   });
+}
+
+/** `hassguard audit CONFIG --host 127.0.0.1 --ports PORT` with the JSON report on standard output. */
+function auditWithHost(config: string, port: number, extra: string[] = []) {
+  const args = ["audit", config, "--host", "127.0.0.1", "--ports", String(port), "--password-budget", "0"];
+  return hassguard([...args, "--format", "json", ...extra]);
 }
 
 describe("hassguard scan", () => {
@@ -83,20 +91,7 @@ describe("hassguard audit --host", () => {
   });
 
   it("adds the host's ports and network findings to the configuration audit in one report", async () => {
-    const { status, stdout } = await hassguard([
-      "audit",
-      "examples/insecure-home",
-      "--host",
-      "127.0.0.1",
-      "--ports",
-      String(standIn.port),
-      "--password-budget",
-      "0",
-      "--format",
-      "json",
-      "--fail-on",
-      "none",
-    ]);
+    const { status, stdout } = await auditWithHost("examples/insecure-home", standIn.port, ["--fail-on", "none"]);
     expect(status).toBe(0);
     const report = JSON.parse(stdout) as Report;
     expect(report.targets).toMatchObject({ config: "examples/insecure-home", host: "127.0.0.1" });
@@ -106,5 +101,63 @@ describe("hassguard audit --host", () => {
     expect(version?.location).toEqual({ host: "127.0.0.1", port: standIn.port, protocol: "tcp" });
     expect(report.findings.some((f) => f.id === "secrets/inline-credential")).toBe(true);
     expect(report.notChecked.some((n) => n.id.startsWith("network/"))).toBe(false);
+  });
+});
+
+describe("hassguard scan of a Home Assistant that has banned this machine", () => {
+  let standIn: StandIn;
+  beforeAll(async () => {
+    standIn = await startHaStandIn("banned");
+  });
+  afterAll(async () => {
+    await standIn.close();
+  });
+
+  it("says the results are incomplete at high severity, with how to unban, and exits 1 at the default --fail-on", async () => {
+    const { status, stdout } = await hassguard(["scan", "127.0.0.1", "--ports", String(standIn.port)]);
+    expect(status).toBe(1);
+    expect(stdout).toContain("HIGH (1)");
+    expect(stdout).toContain("network/ha-scanner-banned");
+    expect(stdout).toContain("incomplete");
+    expect(stdout).toContain("ip_bans.yaml");
+    const json = await hassguard(["scan", "127.0.0.1", "--ports", String(standIn.port), "-f", "json"]);
+    expect(json.status).toBe(1);
+    const report = JSON.parse(json.stdout) as Report;
+    expect(report.findings.find((f) => f.id === "network/ha-scanner-banned")?.severity).toBe("high");
+    expect(report.summary.score).toBeLessThan(100);
+  });
+});
+
+describe("hassguard audit --host when ip_bans.yaml bans the scanning machine", () => {
+  let standIn: StandIn;
+  let configDir: string;
+  beforeAll(async () => {
+    standIn = await startHaStandIn("onboarded");
+    configDir = mkdtempSync(path.join(tmpdir(), "hassguard-banned-config-"));
+    copyFileSync(
+      path.join(ROOT, "test/fixtures/ha/2023.11.3/config-files/configuration.yaml"),
+      path.join(configDir, "configuration.yaml"),
+    );
+    // the recorded ip_bans.yaml: Home Assistant banned 127.0.0.1, the address this test scans from
+    copyFileSync(
+      path.join(ROOT, "test/fixtures/ha/2023.11.3/config-files/ip_bans.yaml"),
+      path.join(configDir, "ip_bans.yaml"),
+    );
+    writeFileSync(path.join(configDir, ".HA_VERSION"), "2023.11.3\n");
+  });
+  afterAll(async () => {
+    await standIn.close();
+    rmSync(configDir, { recursive: true, force: true });
+  });
+
+  it("reports the scanner's own address in ip_bans.yaml as a high finding on that port", async () => {
+    const { status, stdout } = await auditWithHost(configDir, standIn.port);
+    expect(status).toBe(1);
+    const report = JSON.parse(stdout) as Report;
+    const ban = report.findings.find((f) => f.id === "network/ha-scanner-banned");
+    expect(ban?.severity).toBe("high");
+    expect(ban?.location).toEqual({ host: "127.0.0.1", port: standIn.port, protocol: "tcp" });
+    expect(ban?.message).toContain("ip_bans.yaml bans this machine (127.0.0.1)");
+    expect(ban?.evidence).toContain("ip_bans.yaml: 127.0.0.1 banned_at 2026-11-23T17:18:43");
   });
 });

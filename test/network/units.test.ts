@@ -5,7 +5,8 @@ import { haTrustedNetworksOffered } from "../../src/checks/network/ha-trusted-ne
 import { tlsCertExpired } from "../../src/checks/network/tls-cert-expired.js";
 import type { Facts } from "../../src/model/facts.js";
 import type { PortReport } from "../../src/model/network-facts.js";
-import { parseTextFrame } from "../../src/sources/network/http-client.js";
+import { PLAIN_HTTP_FIRST_PORTS } from "../../src/sources/network/dispatch.js";
+import { maskedCloseFrame, parseTextFrame } from "../../src/sources/network/http-client.js";
 import { parsePortList, selectPorts, TOP_PORTS } from "../../src/sources/network/ports.js";
 import { RttEstimator } from "../../src/sources/network/rtt.js";
 import { WindowController } from "../../src/sources/network/window.js";
@@ -44,6 +45,21 @@ describe("port selection", () => {
     expect(new Set(all).size).toBe(65535);
     expect(all.slice(0, 3)).toEqual([22, 8123, 22222]);
     expect(selectPorts("top")).toEqual([...TOP_PORTS]);
+  });
+});
+
+describe("requests that are not what the server speaks", () => {
+  it("asks Home Assistant's port in plain HTTP first, so aiohttp never gets a TLS ClientHello", () => {
+    expect(PLAIN_HTTP_FIRST_PORTS).toContain(8123);
+    for (const tlsPort of [443, 8443, 8883, 8884]) expect(PLAIN_HTTP_FIRST_PORTS).not.toContain(tlsPort);
+  });
+  it("leaves a WebSocket with a masked close frame, status 1000 (RFC 6455 §5.5.1)", () => {
+    const frame = maskedCloseFrame();
+    expect(frame[0]).toBe(0x88); // FIN + close
+    expect(frame[1]).toBe(0x82); // masked, 2 bytes of payload
+    const mask = frame.subarray(2, 6);
+    const status = Buffer.from(frame.subarray(6, 8).map((b, i) => b ^ (mask[i] ?? 0)));
+    expect(status.readUInt16BE(0)).toBe(1000);
   });
 });
 

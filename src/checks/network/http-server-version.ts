@@ -10,15 +10,17 @@ export const httpServerVersion = defineCheck({
   needs: ["network"],
   description:
     "A `Server` header such as `Python/3.11 aiohttp/3.8.4` tells an attacker which known bugs to try. Home " +
-    "Assistant blanks the header on its normal answers, but not on the 403 it sends to a banned address nor on " +
-    "the WebSocket upgrade: both come from aiohttp before Home Assistant's header middleware runs.",
+    "Assistant blanks the header on its pages, but not on the WebSocket upgrade every browser of the frontend " +
+    "makes, nor on the 403 it sends to a banned address: both are sent by aiohttp before Home Assistant's header " +
+    "middleware runs. The evidence names the ordinary request whose answer carried the header; the scanner quotes " +
+    "no answer to a malformed request or to another protocol's probe.",
   remediation:
     "Put a reverse proxy in front that replaces the header (nginx: `proxy_hide_header Server;` with " +
     "`server_tokens off;`), and keep Home Assistant and its Python runtime updated.",
   sources: [
-    "shared/fixtures/ha/2023.11.3/failed-logins/banned-*.http (403 with Server: Python/3.11 aiohttp/3.8.4)",
-    "shared/fixtures/ha/2023.11.3/pre-onboarding/08-websocket-hello.json (101 with the same Server header)",
-    "https://github.com/home-assistant/core/blob/dev/homeassistant/components/http/headers.py",
+    "shared/fixtures/ha/2023.11.3/pre-onboarding/08-websocket-hello.json (101 with Server: Python/3.11 aiohttp/3.8.4)",
+    "shared/fixtures/ha/2023.11.3/pre-onboarding/01-GET-root.http (pages: empty Server header)",
+    "shared/fixtures/ha/2023.11.3/failed-logins/banned-*.http (403 with the same Server header)",
   ],
   run(facts) {
     return openPorts(facts).flatMap((open) => {
@@ -28,7 +30,7 @@ export const httpServerVersion = defineCheck({
         {
           message: `${hostPort(open)} names its server software and version in the Server header.`,
           location: open.location,
-          evidence: `Server: ${versions.join(" | ")}`,
+          evidence: versions.map((v) => `${v.request}: Server: ${v.server}`).join(" | "),
         },
       ];
     });

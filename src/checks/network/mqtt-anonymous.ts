@@ -1,4 +1,5 @@
 import { defineCheck } from "../../model/check.js";
+import type { FindingDraft } from "../../model/finding.js";
 import { hostPort, openPorts } from "./open-ports.js";
 
 export const mqttAnonymous = defineCheck({
@@ -23,9 +24,20 @@ export const mqttAnonymous = defineCheck({
     "shared seeds: ha-blog-2018-security-port-scans.md (mqtt-subscribe on the default add-on)",
   ],
   run(facts) {
+    const notAsked: FindingDraft[] = openPorts(facts)
+      .filter((open) => open.port.mqtt?.anonymousNotAsked === true)
+      .map((open) => ({
+        severity: "info",
+        message:
+          `Whether the MQTT broker on ${hostPort(open)} accepts anonymous clients was not asked: Mosquitto logs a ` +
+          "refused anonymous client as it logs a wrong password. Run the scan with --login-probes to ask, or check " +
+          "`allow_anonymous` in its configuration.",
+        location: open.location,
+        evidence: `CONNACK ${open.port.mqtt?.connackCode} to a CONNECT of an unsupported protocol level (no login)`,
+      }));
     return openPorts(facts)
       .filter((open) => open.port.mqtt?.anonymousAccepted === true)
-      .map((open) => {
+      .map((open): FindingDraft => {
         const transport = open.port.mqtt?.transport ?? "mqtt";
         return {
           message:
@@ -34,6 +46,7 @@ export const mqttAnonymous = defineCheck({
           location: open.location,
           evidence: `CONNACK 0 to a CONNECT without credentials${open.port.mqtt?.brokerVersion ? `; ${open.port.mqtt.brokerVersion}` : ""}`,
         };
-      });
+      })
+      .concat(notAsked);
   },
 });

@@ -1,4 +1,5 @@
 import { defineCheck } from "../../model/check.js";
+import type { FindingDraft } from "../../model/finding.js";
 import { hostPort, openPorts } from "./open-ports.js";
 
 /**
@@ -28,9 +29,22 @@ export const smbGuestShares = defineCheck({
     "[MS-SMB2] §2.2.6 (SMB2_SESSION_FLAG_IS_GUEST / IS_NULL)",
   ],
   run(facts) {
-    return openPorts(facts).flatMap((open) => {
+    return openPorts(facts).flatMap((open): FindingDraft[] => {
       const smb = open.port.smb;
       if (smb === undefined) return [];
+      if (smb.sessionsNotAsked) {
+        return [
+          {
+            severity: "info" as const,
+            message:
+              `Whether the shares on ${hostPort(open)} open without a password was not tried: an anonymous or guest ` +
+              "logon is logged by Samba as a failed authentication. Run the scan with --login-probes to try, or check " +
+              "that the Samba add-on has a password and no `guest ok = yes`.",
+            location: open.location,
+            evidence: `SMB ${smb.dialect ?? "1"}${smb.serverName ? `, ${smb.serverName}` : ""}`,
+          },
+        ];
+      }
       const who = smb.guestSession ? "a guest" : "an anonymous user";
       return smb.shares
         .filter((share) => share.accessible)

@@ -1,4 +1,5 @@
 import { defineCheck } from "../../model/check.js";
+import type { FindingDraft } from "../../model/finding.js";
 import { hostPort, openPorts } from "./open-ports.js";
 
 /** Methods where the server checks something a person types (keyboard-interactive is PAM's password). */
@@ -30,7 +31,20 @@ export const sshPasswordAuth = defineCheck({
     "shared seeds: ha-blog-2018-security-port-scans.md (port 22222 only supports login with a key)",
   ],
   run(facts) {
-    return openPorts(facts).flatMap((open) => {
+    return openPorts(facts).flatMap((open): FindingDraft[] => {
+      if (open.port.ssh?.authMethodsNotAsked) {
+        return [
+          {
+            severity: "info",
+            message:
+              `Whether SSH on ${hostPort(open)} accepts passwords was not asked: the only way to ask is a login ` +
+              "request, which sshd logs as a failed login (fail2ban and CrowdSec count it). Run the scan with " +
+              "--login-probes to ask, or check `PasswordAuthentication` in its sshd_config.",
+            location: open.location,
+            evidence: open.port.ssh.banner,
+          },
+        ];
+      }
       const offered = (open.port.ssh?.authMethods ?? []).filter((m) => PASSWORD_METHODS.includes(m));
       if (offered.length === 0) return [];
       const debugPort = open.port.port === HAOS_DEBUG_SSH_PORT;

@@ -11,6 +11,7 @@ interface AuditFlags {
   ports: string;
   budget?: string;
   upnp: boolean;
+  loginProbes: boolean;
   url?: string;
   format: string[];
   output?: string;
@@ -30,6 +31,11 @@ export function registerAudit(program: Command): void {
     .option("-p, --ports <ports>", "with --host: all, top, or a list such as 22,8123,8000-8100", "top")
     .option("--budget <seconds>", "with --host: time budget for the scan and probes; default 600")
     .option("--upnp", "with --host: also list the LAN gateway's UPnP port mappings that point at it", false)
+    .option(
+      "--login-probes",
+      "also send what a service may log as a failed login: SSH auth-methods query, anonymous MQTT CONNECT, SMB anonymous and guest sessions",
+      false,
+    )
     .option("--url <url>", "also check the running instance at this URL")
     .option("-f, --format <format>", "text, json, sarif or markdown (repeatable)", collect, [])
     .option("-o, --output <path>", "write to this file (one format) or folder (several)")
@@ -82,7 +88,15 @@ async function audit(configDirArg: string | undefined, flags: AuditFlags): Promi
     ...(configDir === undefined ? {} : { configDir }),
     ...(flags.host === undefined
       ? {}
-      : { network: { host: flags.host, ports, upnp: flags.upnp, ...(budgetMs === undefined ? {} : { budgetMs }) } }),
+      : {
+          network: {
+            host: flags.host,
+            ports,
+            upnp: flags.upnp,
+            loginProbes: flags.loginProbes,
+            ...(budgetMs === undefined ? {} : { budgetMs }),
+          },
+        }),
     ...(flags.url === undefined ? {} : { url: flags.url }),
     passwordBudgetSeconds: budget,
     suppressions,

@@ -7,6 +7,7 @@ interface ScanFlags {
   ports: string;
   budget?: string;
   upnp: boolean;
+  loginProbes: boolean;
   format: string[];
   output?: string;
   failOn: string;
@@ -23,6 +24,11 @@ export function registerScan(program: Command): void {
     .option("-p, --ports <ports>", "all, top, or a list such as 22,8123,8000-8100", "top")
     .option("--budget <seconds>", "time budget for the host (scan and probes); default 600")
     .option("--upnp", "also list the LAN gateway's UPnP port mappings that point at the host", false)
+    .option(
+      "--login-probes",
+      "also send what a service may log as a failed login: SSH auth-methods query, anonymous MQTT CONNECT, SMB anonymous and guest sessions",
+      false,
+    )
     .option("-f, --format <format>", "text, json, sarif or markdown (repeatable)", collect, [])
     .option("-o, --output <path>", "write to this file (one format) or folder (several)")
     .option("--fail-on <severity>", "exit 1 when a finding is at least this severe (or none)", "high")
@@ -48,6 +54,7 @@ async function scan(host: string, flags: ScanFlags): Promise<number> {
     ports,
     ...(budgetMs === undefined ? {} : { budgetMs }),
     upnp: flags.upnp,
+    loginProbes: flags.loginProbes,
     suppressions: flags.ignore.map((id) => ({ id, reason: "--ignore on the command line" })),
     version: VERSION,
     ...(progress === undefined ? {} : { progress: progress.update }),

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import type { Socket } from "node:net";
 import { type Bounds, openSocket, readBounded, type Target, writeQuietly } from "./socket-io.js";
 
 /**
@@ -14,6 +15,8 @@ export interface HttpResponse {
   body: Buffer;
   /** The body was cut at the size bound or the deadline. */
   truncated: boolean;
+  /** Our own address on this connection: what the server saw (and would ban), unless a NAT lies between. */
+  clientAddress?: string;
 }
 
 const HEAD_END = Buffer.from("\r\n\r\n");
@@ -123,7 +126,14 @@ export async function httpGet(
     if (isChunked(head)) body = dechunk(body);
     const length = head.headers.find(([k]) => k === "content-length")?.[1];
     if (length !== undefined) body = body.subarray(0, Number(length));
-    return { status: head.status, headers: head.headers, body, truncated: !complete && !result.ended };
+    const clientAddress = socket.localAddress;
+    return {
+      status: head.status,
+      headers: head.headers,
+      body,
+      truncated: !complete && !result.ended,
+      ...(clientAddress === undefined ? {} : { clientAddress }),
+    };
   } finally {
     socket.destroy();
   }
@@ -137,10 +147,27 @@ export interface WebSocketHello {
   firstText?: string;
 }
 
+/** How long we wait for the server to answer our close frame before we hang up anyway. */
+const CLOSE_HANDSHAKE_MS = 1000;
+
 /**
- * Opens a WebSocket and reads the server's first text frame, then closes. Home Assistant sends
- * `{"type":"auth_required","ha_version":...}` before any authentication (websocket_api/auth.py); we never
- * answer it, so no login is attempted.
+ * A client close frame (RFC 6455 §5.5.1), status 1000 "normal closure". Client frames must be masked
+ * (§5.3); the mask need not be secret, only present.
+ */
+export function maskedCloseFrame(): Buffer {
+  const mask = randomBytes(4);
+  const payload = Buffer.from([0x03, 0xe8]); // 1000
+  const masked = Buffer.from(payload.map((byte, i) => byte ^ (mask[i % 4] ?? 0)));
+  return Buffer.concat([Buffer.from([0x88, 0x80 | payload.length]), mask, masked]);
+}
+
+/**
+ * Opens a WebSocket, reads the server's first text frame and closes with a proper close frame. Home
+ * Assistant sends `{"type":"auth_required","ha_version":...}` before any authentication; we never answer
+ * it, so no login is attempted. What Home Assistant does with each way of leaving (cited in probes/http.ts):
+ * a text frame would be an authentication attempt (a failed login); a close frame ends the connection
+ * quietly; a connection dropped without a close frame is logged by 2023.x as a warning ("Disconnected:
+ * Received non-Text message."). So we send the close frame and wait (bounded) for the server's own.
  */
 export async function webSocketHello(
   target: Target,
@@ -176,10 +203,21 @@ export async function webSocketHello(
     head ??= parseHead(result.data);
     if (head === undefined) return undefined;
     const firstText = head.status === 101 ? parseTextFrame(result.data.subarray(head.bodyStart)) : undefined;
+    if (head.status === 101 && !result.ended) await closeHandshake(socket, deadline);
     return { status: head.status, headers: head.headers, ...(firstText === undefined ? {} : { firstText }) };
   } finally {
     socket.destroy();
   }
+}
+
+/** Sends our close frame and waits until the server closes too (its close frame or the end of the stream). */
+async function closeHandshake(socket: Socket, deadline: number): Promise<void> {
+  writeQuietly(socket, maskedCloseFrame());
+  await readBounded(
+    socket,
+    { timeoutMs: Math.max(1, Math.min(CLOSE_HANDSHAKE_MS, deadline - Date.now())), maxBytes: 4096 },
+    (data) => data.length >= 2 && ((data[0] ?? 0) & 0x0f) === 0x8,
+  );
 }
 
 /** The payload of a complete, unmasked text frame at the start of `data` (RFC 6455 §5.2). */

@@ -20,6 +20,15 @@ export interface ScanNetworkOptions {
   /** Bound of each protocol probe (default 3 s, 256 KiB). */
   probeTimeoutMs?: number;
   probeMaxBytes?: number;
+  /**
+   * Also send what a service logs as a failed login (`--login-probes`): SSH's auth-methods query (sshd logs
+   * "Invalid user …", which fail2ban and CrowdSec count), MQTT's anonymous CONNECT (Mosquitto logs a refused one
+   * as "Client <unknown> disconnected, not authorised.", its line for a wrong password), SMB's anonymous and
+   * guest session setups (Samba's auth audit logs the guest logon as a failed authentication). Off by default.
+   */
+  loginProbes?: boolean;
+  /** Ports asked in plain HTTP before TLS (default: the dispatcher's `PLAIN_HTTP_FIRST_PORTS`, 8123 among them). */
+  plainHttpFirstPorts?: readonly number[];
 }
 
 export interface ScanNetworkResult {
@@ -104,7 +113,7 @@ async function scanHost(
 
   const openPorts = ports.filter((p) => scan.states.get(p) === "open").sort((a, b) => a - b);
   const probeBounds = { timeoutMs: options.probeTimeoutMs ?? 3000, maxBytes: options.probeMaxBytes ?? 256 * 1024 };
-  const probed = await probeAll(address, host, openPorts, deadline, probeBounds, progress, error);
+  const probed = await probeAll(address, host, openPorts, deadline, probeBounds, options, error);
   const listAll = ports.length <= LIST_ALL_STATES_UP_TO;
   const portReports: PortReport[] = [];
   const counts: Record<PortState, number> = { open: 0, closed: 0, filtered: 0 };
@@ -128,9 +137,10 @@ async function probeAll(
   openPorts: number[],
   deadline: number,
   bounds: { timeoutMs: number; maxBytes: number },
-  progress: ((line: string) => void) | undefined,
+  options: ScanNetworkOptions,
   error: (message: string) => void,
 ): Promise<Map<number, Partial<PortReport>>> {
+  const progress = options.progress;
   const results = new Map<number, Partial<PortReport>>();
   const queue = [...openPorts];
   const notProbed: number[] = [];
@@ -151,6 +161,8 @@ async function probeAll(
           // servers that speak first (SSH, FTP, SMTP) do so at once; a second covers a slow link
           bannerWaitMs: Math.min(1000, bounds.timeoutMs),
           portBudgetMs: Math.min(6 * bounds.timeoutMs, left),
+          ...(options.plainHttpFirstPorts === undefined ? {} : { plainHttpFirstPorts: options.plainHttpFirstPorts }),
+          ...(options.loginProbes === true ? { loginProbes: true } : {}),
         },
         (message) => error(`${host}: ${message}`),
       );

@@ -7,7 +7,8 @@ import { probeMqtt } from "../../../src/sources/network/probes/mqtt.js";
 import { networkFacts, networkFindings, summary } from "./helpers/facts.js";
 import { type Daemon, freePort, startDaemon, tempDir } from "./helpers/services.js";
 
-const opts = { timeoutMs: 5000, maxBytes: 1024 * 1024, listenMs: 800 };
+/** With the anonymous CONNECT (`--login-probes`); mqtt-log.test.ts shows what the default sends. */
+const opts = { timeoutMs: 5000, maxBytes: 1024 * 1024, listenMs: 800, anonymous: true };
 const DISCOVERY_TOPIC = "homeassistant/sensor/kitchen_temperature/config";
 const DISCOVERY_PAYLOAD = JSON.stringify({ name: "Kitchen temperature", state_topic: "home/kitchen/temperature" });
 

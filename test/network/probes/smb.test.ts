@@ -9,7 +9,8 @@ import { deleteNamespaces, ip, uniqueName } from "./helpers/netns.js";
 import { startSamba } from "./helpers/samba.js";
 import { type Daemon, freePort, tempDir } from "./helpers/services.js";
 
-const opts = { timeoutMs: 5000, maxBytes: 1024 * 1024 };
+/** With the anonymous and guest sessions (`--login-probes`); smb-log.test.ts shows what the default sends. */
+const opts = { timeoutMs: 5000, maxBytes: 1024 * 1024, sessions: true };
 
 const run = promisify(execFile);
 

@@ -1,41 +1,11 @@
-import { execFileSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { probeSsh } from "../../../src/sources/network/probes/ssh.js";
 import { networkFacts, networkFindings, summary } from "./helpers/facts.js";
-import { type Daemon, freePort, startDaemon, tempDir } from "./helpers/services.js";
+import { freePort, tempDir } from "./helpers/services.js";
+import { type SshdInstance, startSshd } from "./helpers/sshd.js";
 
-const opts = { timeoutMs: 5000, maxBytes: 256 * 1024 };
-
-interface SshdInstance {
-  port: number;
-  daemon: Daemon;
-}
-
-/** A real OpenSSH server on 127.0.0.1 with its own host keys and config in `dir`. */
-async function startSshd(dir: string, name: string, extraConfig: string[]): Promise<SshdInstance> {
-  // sshd refuses to start without its privilege separation directory (normally made by systemd)
-  mkdirSync("/run/sshd", { recursive: true, mode: 0o755 });
-  const keyDir = join(dir, name);
-  mkdirSync(keyDir);
-  execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", join(keyDir, "host_ed25519")]);
-  const port = await freePort();
-  const config = [
-    `Port ${port}`,
-    "ListenAddress 127.0.0.1",
-    `HostKey ${join(keyDir, "host_ed25519")}`,
-    `PidFile ${join(keyDir, "sshd.pid")}`,
-    "UsePAM no",
-    "StrictModes no",
-    "KbdInteractiveAuthentication no",
-    ...extraConfig,
-  ];
-  const configFile = join(keyDir, "sshd_config");
-  writeFileSync(configFile, `${config.join("\n")}\n`);
-  const daemon = await startDaemon("/usr/sbin/sshd", ["-D", "-e", "-f", configFile], "127.0.0.1", port);
-  return { port, daemon };
-}
+/** These tests ask for the auth methods (`--login-probes`); ssh-log.test.ts shows what that costs. */
+const opts = { timeoutMs: 5000, maxBytes: 256 * 1024, authMethods: true };
 
 describe("probeSsh against a real OpenSSH server", () => {
   const dir = tempDir("sshd");

@@ -4,10 +4,43 @@ import type { ProbeOptions } from "./options.js";
 
 /**
  * The HTTP(S) probe: what any visitor sees without logging in. It recognises Home Assistant by the marks
- * its `http` integration leaves on every response (shared ha-facts §2: empty `Server`, `X-Content-Type-
- * Options`, `Referrer-Policy`, `X-Frame-Options`), by `/api/` answering 401, by `/manifest.json`, and by the
+ * its `http` integration leaves on every response (shared ha-facts §4: empty `Server`, `X-Content-Type-
+ * Options`, `Referrer-Policy`, `X-Frame-Options`), by `/manifest.json`, `/api/onboarding`, and by the
  * WebSocket's unauthenticated first frame, which carries the version. It never logs in and never sends a
- * password: every request is an anonymous GET.
+ * password: every request is an anonymous GET of a view that needs no authentication.
+ *
+ * Never a failed login. Home Assistant counts a failed login (and bans after `login_attempts_threshold`)
+ * only through `process_wrong_login`, which is reached in three ways (home-assistant/core, commits named):
+ * - `http/ban.py@0206414af722e826d86cfebde5a07bbe5e7d311b` lines 116-120: `ban_middleware` catches
+ *   `HTTPUnauthorized` from any handler and calls `process_wrong_login` (line 119). `http/view.py@
+ *   0347133223f63c453388f58f6e63849196905b6c` lines 119-120 raise `HTTPUnauthorized` for a view with
+ *   `requires_auth` (the default, line 37) and no valid authentication. `http/auth.py@
+ *   006645202b3cc49c0016943af913147ccd7ab058` lines 205-236: `auth_middleware` only sets
+ *   `KEY_AUTHENTICATED` (line 235) from an `Authorization` header (211) or an `authSig` query (221); it records
+ *   nothing itself. So a request without credentials counts exactly when it reaches a view that requires
+ *   authentication: `GET /api/` (`APIStatusView`) did, and the recorded 2023.11.3 log shows it
+ *   (`shared/fixtures/ha/2023.11.3/config-files/home-assistant.log.full-run.txt`: "Login attempt or request
+ *   with invalid authentication ... Requested URL: '/api/'"). We no longer send it.
+ * - `http/ban.py` lines 123-137: `log_invalid_auth` records a response >= 400 of the views it decorates
+ *   (the login flow POSTs and the token endpoint); we send none of those.
+ * - `websocket_api/auth.py@00e2848831372808f881beedd11e17fd95849d35` lines 87-131: `AuthPhase.async_handle`
+ *   records a failure (lines 106, 130) only for an auth message it received. `websocket_api/http.py@
+ *   019d9c64b5afd947e068654e7431b7a574239dd8` lines 199-223: after sending `auth_required` (199) it waits for
+ *   one frame (204); a close frame raises `Disconnect` quietly (209-210), anything not text only logs a
+ *   warning (212-214), and only a text frame reaches `auth.async_handle` (223). We send a close frame.
+ * What each request we send gets (all `requires_auth = False`, none decorated by `log_invalid_auth`):
+ * - `GET /`: the frontend's index view, or a 404 from aiohttp's router when the frontend is not loaded
+ *   (recorded: pre-onboarding/01-GET-root.http, frontend-loaded/01-GET-root.http, no log line).
+ * - `GET /manifest.json`: the frontend's `ManifestJSONView` (`requires_auth = False`), or 404 (recorded:
+ *   frontend-loaded/02-GET-manifest.json.http, pre-onboarding/05-GET-manifest.json.http, no log line).
+ * - `GET /api/onboarding`: `OnboardingStatusView`, a `NoAuthBaseOnboardingView` (`onboarding/views.py@
+ *   003f9aa26b4da65a139744ff88c0ff8b42e50853` lines 106-115, `requires_auth = False` at 109); recorded:
+ *   pre-onboarding/03 and onboarding/03, no log line.
+ * - `GET /auth/providers`: `AuthProvidersView`, `requires_auth = False`, its `get` not decorated; its 400
+ *   before onboarding is a plain response (recorded: pre-onboarding/04-GET-auth-providers.http, no log line).
+ * - `GET /api/websocket` upgrade: `WebsocketAPIView`, `requires_auth = False` (`websocket_api/http.py` line
+ *   43); recorded: pre-onboarding/08-websocket-hello.json, no log line.
+ * The recorded log has exactly one failure line for the eight pre-onboarding requests, the `/api/` one.
  */
 
 export interface SecurityHeaders {
@@ -36,22 +69,37 @@ export interface HomeAssistantSignals {
   authProvidersStatus?: number;
 }
 
+/** A `Server` header that names software versions, with the ordinary request whose answer carried it. */
+export interface ServerVersionSeen {
+  /** The request as a browser sends it: `GET /`, `GET /api/websocket (WebSocket upgrade)`. */
+  request: string;
+  server: string;
+}
+
 export interface HttpProbeResult {
   tls: boolean;
   /** Status of `GET /`. */
   status: number;
   /** The `Server` header as sent: `""` is Home Assistant's own (it empties aiohttp's); absent is undefined. */
   server?: string;
-  /** `Server` headers that name software versions, from any response (the WebSocket upgrade included). */
-  serverVersions: string[];
+  /**
+   * `Server` headers that name software versions, each with the request that revealed it. Only answers to
+   * the well-formed requests below (what any browser sends) are read; the scanner reads no answer to a
+   * request of another protocol or to a malformed one.
+   */
+  serverVersions: ServerVersionSeen[];
+  /** Our own address on these connections: the address the server saw, and would ban. */
+  clientAddress?: string;
   securityHeaders: SecurityHeaders;
   /** `Location` of a redirect from `/`. */
   redirect?: string;
   homeAssistant?: HomeAssistantSignals;
   /**
-   * Every request got 403 without Home Assistant's headers but with aiohttp's `Server` header: how Home
-   * Assistant answers an address in `ip_bans.yaml` (recorded: failed-logins/banned-*.http). The scanning
-   * machine is banned, so the other checks could not see the instance.
+   * Every request got 403, the WebSocket upgrade included: how Home Assistant's `ban_middleware` answers an
+   * address in `ip_bans.yaml` (`http/ban.py@0206414af722e826d86cfebde5a07bbe5e7d311b` lines 111-114, before
+   * any view runs; recorded: failed-logins/banned-*.http). `GET /api/onboarding` and the WebSocket never
+   * answer 403 otherwise (both need no authentication). The scanning machine is banned, so the Home Assistant
+   * checks (onboarding, version, login providers) could not see the instance.
    */
   bannedResponse?: { server: string };
 }
@@ -126,6 +174,32 @@ function haVersionOf(text: string | undefined): string | undefined {
 
 const VERSIONED_SERVER = /\d+\.\d+/;
 
+/** The requests of the probe besides `GET /`, in the order their answers are read. */
+const PAGE_PATHS = ["/manifest.json", "/api/onboarding", "/auth/providers"] as const;
+const WEBSOCKET_PATH = "/api/websocket";
+
+function serverVersionsOf(answers: { request: string; headers: [string, string][] }[]): ServerVersionSeen[] {
+  const seen: ServerVersionSeen[] = [];
+  for (const { request, headers } of answers) {
+    const value = headers.find(([k]) => k === "server")?.[1];
+    if (value === undefined || !VERSIONED_SERVER.test(value)) continue;
+    const server = value.slice(0, 120);
+    if (!seen.some((s) => s.server === server)) seen.push({ request, server });
+  }
+  return seen;
+}
+
+/**
+ * The ban answer: 403 on `/api/onboarding` (a view without authentication that answers 200 to anyone who
+ * is not banned) and on the WebSocket upgrade, and on every page asked for.
+ */
+function isBanAnswer(pages: (HttpResponse | undefined)[], onboarding: HttpResponse | undefined, wsStatus?: number) {
+  const answered = pages.filter((r): r is HttpResponse => r !== undefined);
+  return (
+    onboarding?.status === 403 && wsStatus === 403 && answered.length >= 3 && answered.every((r) => r.status === 403)
+  );
+}
+
 /** Probes `/`; if that is HTTP, looks for Home Assistant. Undefined when the port does not speak HTTP. */
 export async function probeHttp(target: HttpProbeTarget, opts: ProbeOptions): Promise<HttpProbeResult | undefined> {
   const bounds = { timeoutMs: opts.timeoutMs, maxBytes: opts.maxBytes };
@@ -138,34 +212,27 @@ export async function probeHttp(target: HttpProbeTarget, opts: ProbeOptions): Pr
     ...(server === undefined ? {} : { server }),
     serverVersions: [],
     securityHeaders: securityHeadersOf(root),
+    ...(root.clientAddress === undefined ? {} : { clientAddress: root.clientAddress }),
   };
   const location = header(root, "location");
   if (location !== undefined && root.status >= 300 && root.status < 400) result.redirect = location.slice(0, 200);
 
   // the rest in parallel: each request is independent and bounded
-  const [api, manifest, onboarding, providers, ws] = await Promise.all([
-    httpGet(target, "/api/", bounds),
-    httpGet(target, "/manifest.json", bounds),
-    httpGet(target, "/api/onboarding", bounds),
-    httpGet(target, "/auth/providers", bounds),
-    webSocketHello(target, "/api/websocket", bounds),
+  const [[manifest, onboarding, providers], ws] = await Promise.all([
+    Promise.all(PAGE_PATHS.map((path) => httpGet(target, path, bounds))),
+    webSocketHello(target, WEBSOCKET_PATH, bounds),
   ]);
-  const responses = [root, api, manifest, onboarding, providers].filter((r): r is HttpResponse => r !== undefined);
-  for (const headers of [...responses.map((r) => r.headers), ws?.headers ?? []]) {
-    const value = headers.find(([k]) => k === "server")?.[1];
-    if (value !== undefined && VERSIONED_SERVER.test(value) && !result.serverVersions.includes(value)) {
-      result.serverVersions.push(value.slice(0, 120));
-    }
-  }
+  const pages: [string, HttpResponse | undefined][] = [
+    ["/", root],
+    ...PAGE_PATHS.map((path, i) => [path, [manifest, onboarding, providers][i]] as [string, HttpResponse | undefined]),
+  ];
+  result.serverVersions = serverVersionsOf([
+    ...pages.flatMap(([path, r]) => (r === undefined ? [] : [{ request: `GET ${path}`, headers: r.headers }])),
+    ...(ws === undefined ? [] : [{ request: `GET ${WEBSOCKET_PATH} (WebSocket upgrade)`, headers: ws.headers }]),
+  ]);
 
-  const allForbidden = responses.length >= 3 && responses.every((r) => r.status === 403) && ws?.status !== 101;
-  if (
-    allForbidden &&
-    server !== undefined &&
-    /aiohttp/i.test(server) &&
-    root.headers.every(([k]) => k !== "referrer-policy")
-  ) {
-    result.bannedResponse = { server: server.slice(0, 120) };
+  if (isBanAnswer([root, manifest, onboarding, providers], onboarding, ws?.status)) {
+    result.bannedResponse = { server: (server ?? "").slice(0, 120) };
     return result;
   }
 
@@ -177,7 +244,6 @@ export async function probeHttp(target: HttpProbeTarget, opts: ProbeOptions): Pr
   ) {
     evidence.push("empty Server header with Home Assistant's security headers");
   }
-  if (api?.status === 401) evidence.push("/api/ answers 401");
   const manifestJson = parseJson(manifest) as { name?: unknown } | undefined;
   if (manifest?.status === 200 && manifestJson?.name === "Home Assistant")
     evidence.push("/manifest.json names Home Assistant");
@@ -185,8 +251,9 @@ export async function probeHttp(target: HttpProbeTarget, opts: ProbeOptions): Pr
   if (version !== undefined) evidence.push("WebSocket sends auth_required with ha_version");
   const steps = onboardingSteps(onboarding);
   if (steps?.some((s) => s.step === "user")) evidence.push("/api/onboarding lists Home Assistant's steps");
+  if (isOnboardingRequired(providers)) evidence.push("/auth/providers answers onboarding_required");
 
-  // one weak sign (a 401 on /api/) is common elsewhere; two are Home Assistant
+  // one weak sign is common elsewhere; two are Home Assistant (the version frame alone is specific enough)
   if (evidence.length >= 2 || version !== undefined) {
     const types = providerTypes(providers);
     result.homeAssistant = {
@@ -198,4 +265,10 @@ export async function probeHttp(target: HttpProbeTarget, opts: ProbeOptions): Pr
     };
   }
   return result;
+}
+
+/** Home Assistant's answer to `/auth/providers` before onboarding (recorded: pre-onboarding/04). */
+function isOnboardingRequired(response: HttpResponse | undefined): boolean {
+  if (response?.status !== 400) return false;
+  return (parseJson(response) as { code?: unknown } | undefined)?.code === "onboarding_required";
 }

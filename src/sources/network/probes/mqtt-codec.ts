@@ -41,6 +41,17 @@ export function encodeAnonymousConnect(clientId: string, keepAliveSeconds: numbe
   return packet(PacketType.CONNECT, 0, Buffer.concat([header, encodeString(clientId)]));
 }
 
+/**
+ * CONNECT with protocol level 0, which no MQTT version uses (3.1 is 3, 3.1.1 is 4, 5 is 5): a broker answers
+ * CONNACK 1 "unacceptable protocol version" (MQTT 3.1.1 §3.1.2.2) before any authentication. Mosquitto logs
+ * "Invalid protocol version 0 in CONNECT from …" and a protocol error, never "not authorised": this tells an
+ * MQTT broker without a login attempt.
+ */
+export function encodeVersionProbeConnect(clientId: string): Buffer {
+  const header = Buffer.concat([encodeString("MQTT"), Buffer.from([0, 0x02, 0, 30])]);
+  return packet(PacketType.CONNECT, 0, Buffer.concat([header, encodeString(clientId)]));
+}
+
 export function encodeSubscribe(packetId: number, filters: string[]): Buffer {
   const id = Buffer.from([packetId >> 8, packetId & 0xff]);
   const topics = filters.map((filter) => Buffer.concat([encodeString(filter), Buffer.from([0])]));

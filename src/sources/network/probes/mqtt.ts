@@ -7,6 +7,7 @@ import {
   encodeAnonymousConnect,
   encodeDisconnect,
   encodeSubscribe,
+  encodeVersionProbeConnect,
   PacketType,
   readPacket,
 } from "./mqtt-codec.js";
@@ -24,6 +25,11 @@ export interface MqttProbeResult {
   /** CONNACK return code to an anonymous CONNECT (0 accepted, 4 bad credentials, 5 not authorised). */
   connackCode: number;
   anonymousAccepted: boolean;
+  /**
+   * The anonymous CONNECT was not sent (the default): a broker that refuses it logs the refusal as it logs a
+   * wrong password. The broker was recognised by its answer to an unsupported protocol level instead.
+   */
+  anonymousNotAsked?: true;
   /** The rest is filled only when anonymous access was accepted. */
   subscribed?: string[];
   /** Distinct topics that published while we listened (retained ones arrive at once). */
@@ -44,6 +50,11 @@ export interface MqttProbeOptions extends ProbeOptions {
   wsPath?: string;
   /** How long to listen to the topics once subscribed; default 2 s, always within `timeoutMs`. */
   listenMs?: number;
+  /**
+   * Send the anonymous CONNECT (`--login-probes`). Off by default: Mosquitto logs a refused one as
+   * "Client <unknown> disconnected, not authorised.", the line it writes for a wrong password.
+   */
+  anonymous?: boolean;
 }
 
 /** What an anonymous subscriber to these sees is what anyone on the network sees. */
@@ -76,21 +87,34 @@ export async function probeMqtt(
     throw err;
   }
   try {
-    transport.write(encodeAnonymousConnect(`hassguard-${randomBytes(4).toString("hex")}`, 30));
-    let connack: Awaited<ReturnType<typeof readPacket>>;
-    try {
-      connack = await readPacket(transport.reader);
-    } catch (err) {
-      if (err instanceof ProbeError) return undefined;
-      throw err;
+    const clientId = `hassguard-${randomBytes(4).toString("hex")}`;
+    if (opts.anonymous !== true) {
+      // a broker answers CONNACK to a CONNECT whose protocol level it cannot accept, before any login
+      const code = await connackCode(transport, encodeVersionProbeConnect(clientId));
+      if (code === undefined) return undefined;
+      return { transport: transportKind, connackCode: code, anonymousAccepted: false, anonymousNotAsked: true };
     }
-    if (!connack || connack.type !== PacketType.CONNACK || connack.body.length !== 2) return undefined;
-    const connackCode = connack.body.readUInt8(1);
-    if (connackCode !== 0) return { transport: transportKind, connackCode, anonymousAccepted: false };
-    return { transport: transportKind, connackCode, anonymousAccepted: true, ...(await listen(transport, opts)) };
+    const code = await connackCode(transport, encodeAnonymousConnect(clientId, 30));
+    if (code === undefined) return undefined;
+    if (code !== 0) return { transport: transportKind, connackCode: code, anonymousAccepted: false };
+    return { transport: transportKind, connackCode: code, anonymousAccepted: true, ...(await listen(transport, opts)) };
   } finally {
     transport.close();
   }
+}
+
+/** Sends a CONNECT; the CONNACK's return code, or undefined when the peer does not answer like a broker. */
+async function connackCode(transport: Transport, connect: Buffer): Promise<number | undefined> {
+  transport.write(connect);
+  let connack: Awaited<ReturnType<typeof readPacket>>;
+  try {
+    connack = await readPacket(transport.reader);
+  } catch (err) {
+    if (err instanceof ProbeError) return undefined;
+    throw err;
+  }
+  if (!connack || connack.type !== PacketType.CONNACK || connack.body.length !== 2) return undefined;
+  return connack.body.readUInt8(1);
 }
 
 async function listen(transport: Transport, opts: MqttProbeOptions): Promise<Partial<MqttProbeResult>> {

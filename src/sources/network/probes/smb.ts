@@ -46,6 +46,16 @@ export interface SmbProbeResult {
   serverName?: string;
   /** Why the probe stopped early, when it did (the fields above hold what was learnt until then). */
   error?: string;
+  /**
+   * No anonymous or guest session was tried (the default): Samba's auth audit logs the guest logon, a user
+   * that does not exist, as a failed authentication. Negotiate (dialect, signing, SMB1) needs no logon.
+   */
+  sessionsNotAsked?: true;
+}
+
+export interface SmbProbeOptions extends ProbeOptions {
+  /** Try the anonymous and guest sessions and the shares they open (`--login-probes`). */
+  sessions?: boolean;
 }
 
 /** The Home Assistant OS Samba add-on's shares; `config`, `backup` and `ssl` hold its secrets. */
@@ -58,7 +68,7 @@ const SAMPLE_ENTRIES = 5;
  * over srvsvc, then tries each share without a password; a second connection asks whether SMB1 is
  * still accepted. One deadline covers the whole probe. Undefined when the port does not speak SMB.
  */
-export async function probeSmb(host: string, port: number, opts: ProbeOptions): Promise<SmbProbeResult | undefined> {
+export async function probeSmb(host: string, port: number, opts: SmbProbeOptions): Promise<SmbProbeResult | undefined> {
   const deadline = Date.now() + opts.timeoutMs;
   const remaining = (): ProbeOptions => ({ ...opts, timeoutMs: Math.max(1, deadline - Date.now()) });
   const result: SmbProbeResult = {
@@ -112,7 +122,7 @@ async function smb1Check(
 async function smb2Conversation(
   host: string,
   port: number,
-  opts: ProbeOptions,
+  opts: SmbProbeOptions,
   result: SmbProbeResult,
 ): Promise<boolean> {
   const sock = await openSmbSocket(host, port, opts);
@@ -121,6 +131,10 @@ async function smb2Conversation(
     const negotiated = await negotiate(conn);
     result.dialect = negotiated.dialect;
     result.signingRequired = negotiated.signingRequired;
+    if (opts.sessions !== true) {
+      result.sessionsNotAsked = true;
+      return true;
+    }
     try {
       await explore(conn, host, result);
     } catch (err) {

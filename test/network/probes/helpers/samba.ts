@@ -20,6 +20,8 @@ export async function startSamba(
   shares: SambaShare[],
   /** Run inside this network namespace on its loopback, on the real ports 139 and 445. */
   netns?: string,
+  /** smbd's `-d` (it overrides `log level` in smb.conf): "1 auth_audit:3" shows every authentication. */
+  debugLevel = "1",
 ): Promise<{ port: number; daemon: Daemon }> {
   const port = netns ? 445 : await freePort();
   for (const sub of ["private", "lock", "state", "cache", "pid", "ncalrpc", "logs"])
@@ -54,7 +56,7 @@ export async function startSamba(
   }
   const conf = join(dir, "smb.conf");
   writeFileSync(conf, `${lines.join("\n")}\n`);
-  const smbd = ["/usr/sbin/smbd", "--foreground", "--no-process-group", "--debug-stdout", "-d", "1", "-s", conf];
+  const smbd = ["/usr/sbin/smbd", "--foreground", "--no-process-group", "--debug-stdout", "-d", debugLevel, "-s", conf];
   const daemon = netns
     ? await startDaemon("ip", ["netns", "exec", netns, ...smbd], "127.0.0.1", port, {
         readyWhen: () => listensInNamespace(netns, [139, 445]),
