@@ -56,7 +56,7 @@ async function rawCandidatesPerSecond(seconds: number, workers: number): Promise
 
 async function auditCandidatesPerSecond(seconds: number, workers: number): Promise<number> {
   const lists = await defaultWordLists();
-  const home = { homeNames: ["TestHome"], cities: ["Amsterdam"], userNames: ["Test Owner"] };
+  const home = { homeNames: ["TestHome"], cities: ["Amsterdam"], houseNumbers: [], userNames: ["Test Owner"] };
   const audit = await runPasswordAudit(
     [
       {
