@@ -2,14 +2,20 @@
 // bench/weak-passwords.ts, the number of hashes the audit needs to reach it: its 1-based position in the
 // candidates generated for its user. Computed by generating candidates, not by hashing, so it is fast; the
 // time it means on a real home is that count times bcrypt's cost (see bench/bcrypt.ts).
+
+import { availableParallelism } from "node:os";
+import { DEFAULT_PASSWORD_BUDGET } from "../src/cli/commands/audit.js";
 import type { StorageAuth, StorageUser } from "../src/model/storage-facts.js";
 import { type Candidate, userCandidates } from "../src/sources/storage/passwords/candidates.js";
 import { homeWords } from "../src/sources/storage/passwords/home-words.js";
 import { defaultWordLists } from "../src/sources/storage/passwords/word-lists.js";
+import { rawCandidatesPerSecond } from "./bcrypt.js";
 import { BENCH_HOME, type BenchUser, WEAK_PASSWORDS } from "./weak-passwords.js";
 
-/** Candidates a small machine tests per user in about a minute (cost 12, 2 cores, a few users). */
+/** The list's horizon: candidates a small machine tests for one user in a few minutes. */
 const WITHIN = 2_000;
+/** Cost-12 hashes a second on two idle cores (raw @node-rs/bcrypt, bench/bcrypt.ts): ~100 in 10 s. */
+const IDLE_TWO_CORES = 10;
 
 function benchAuth(): StorageAuth {
   const users: StorageUser[] = BENCH_HOME.users.map((user, i) => ({
@@ -112,6 +118,27 @@ export async function benchPasswordOrder(): Promise<string[]> {
     `  reached: ${reached.join(", ")}`,
     `  candidates per user: ${[...planned].map(([user, count]) => `${user} ${count}`).join(", ")}`,
   );
+  // What a time budget means: cost-12 hashes a second, shared equally between users. Measured now on this
+  // machine's cores (a busy machine says little), and at the ~10 a second two idle cores manage.
+  const workers = availableParallelism();
+  const measured = await rawCandidatesPerSecond(3, workers);
+  const users = planned.size;
+  const budgets = [10, 30, DEFAULT_PASSWORD_BUDGET, 120, 300].filter((b, i, all) => all.indexOf(b) === i);
+  for (const [perSecond, label] of [
+    [measured, `measured now on ${workers} cores`],
+    [IDLE_TWO_CORES, "two idle cores"],
+  ] as const) {
+    lines.push(`  reached within a time budget at ${perSecond.toFixed(1)} cost-12 hashes/s (${label}):`);
+    for (const seconds of budgets.sort((a, b) => a - b)) {
+      const total = Math.floor(perSecond * seconds);
+      const perUser = Math.floor(total / users);
+      const mark = seconds === DEFAULT_PASSWORD_BUDGET ? " (the default)" : "";
+      lines.push(
+        `    ${String(seconds).padStart(3)} s${mark}: ${summary.reachedWithin(perUser)}/${results.length} in this ${users}-user home (${perUser} each); ` +
+          `${summary.reachedWithin(total)}/${results.length} if each were the only user (${total})`,
+      );
+    }
+  }
   return lines;
 }
 
