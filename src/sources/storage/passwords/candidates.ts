@@ -53,7 +53,7 @@ export interface PasswordOwner {
  * order where the bench could not tell: seasons and months with a year, the home's and people's words,
  * keyboard walks, Home Assistant words, the common list.
  */
-export const FAMILY_WEIGHTS: Record<CandidateOrigin, number> = {
+export const FAMILY_WEIGHTS: Readonly<Record<CandidateOrigin, number>> = {
   "season-or-month": 0.14,
   "home-name": 0.04,
   "home-city": 0.04,
@@ -120,38 +120,12 @@ function byRank(words: readonly string[], first = 1): Weighted[] {
   return words.map((text, i) => ({ text, weight: Math.sqrt(first / (i + first)) }));
 }
 
-/** `Oak Street` → `Oak Street`, `Oak`; `Street`, `Road`, ... on their own say nothing of the home. */
+/** Words of an address that say nothing of the home on their own (`Street`, `Road`, `Weg`, ...). */
 const GENERIC_WORDS = new Set(
-  [
-    "the",
-    "home",
-    "house",
-    "street",
-    "st",
-    "road",
-    "rd",
-    "lane",
-    "avenue",
-    "ave",
-    "drive",
-    "way",
-    "court",
-    "place",
-  ].concat([
-    "straat",
-    "straße",
-    "strasse",
-    "weg",
-    "laan",
-    "rue",
-    "via",
-    "calle",
-    "gatan",
-    "vej",
-    "vei",
-    "huis",
-    "haus",
-  ]),
+  ["the home house street st road rd lane avenue ave drive way court place", "straat straße strasse weg laan"]
+    .concat(["rue via calle gatan vej vei huis haus"])
+    .join(" ")
+    .split(" "),
 );
 
 /** A name and its parts with their weights: the whole name typed together, and each part of 3 letters or more. */
