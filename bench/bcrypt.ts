@@ -30,7 +30,7 @@ parentPort.once("message", ({ until }) => {
 });
 `;
 
-async function rawCandidatesPerSecond(seconds: number, workers: number): Promise<number> {
+export async function rawCandidatesPerSecond(seconds: number, workers: number): Promise<number> {
   const bcryptPath = createRequire(import.meta.url).resolve("@node-rs/bcrypt");
   const hashText = Buffer.from(FIXTURE_HASH_BASE64, "base64").toString("latin1");
   const pool = Array.from(
@@ -56,7 +56,7 @@ async function rawCandidatesPerSecond(seconds: number, workers: number): Promise
 
 async function auditCandidatesPerSecond(seconds: number, workers: number): Promise<number> {
   const lists = await defaultWordLists();
-  const home = { homeNames: ["TestHome"], cities: ["Amsterdam"], userNames: ["Test Owner"] };
+  const home = { homeNames: ["TestHome"], cities: ["Amsterdam"], houseNumbers: [], userNames: ["Test Owner"] };
   const audit = await runPasswordAudit(
     [
       {

@@ -17,6 +17,7 @@ async function optional(module: string, name: string): Promise<Bench | undefined
 
 const benches: [string, Bench | undefined][] = [
   ["configuration audit", benchConfigAudit],
+  ["weak-password order (30 realistic passwords)", await optional("./password-order.js", "benchPasswordOrder")],
   ["weak-password check (bcrypt)", await optional("./bcrypt.js", "benchBcrypt")],
   ["network scan vs nmap", await optional("./scan.js", "benchScan")],
   ["guard vs fail2ban", await optional("./guard.js", "benchGuard")],

@@ -24,6 +24,8 @@ export interface AuditOptions {
   network?: NetworkTarget;
   url?: string;
   passwordBudgetSeconds: number;
+  /** At most this many weak-password candidates per user. */
+  passwordCandidates?: number;
   suppressions: Suppression[];
   version: string;
   /** The checks to run (default: all); `hassguard scan` runs only the network ones. */
@@ -78,6 +80,7 @@ async function gatherFacts(options: AuditOptions, now: Date): Promise<{ facts: F
     }
     const storage = await readStorage(options.configDir, {
       passwordBudgetSeconds: options.passwordBudgetSeconds,
+      ...(options.passwordCandidates === undefined ? {} : { passwordCandidates: options.passwordCandidates }),
       now,
       config: loaded.facts,
     });

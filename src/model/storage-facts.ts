@@ -112,6 +112,8 @@ export interface CoreConfigFacts {
 /** Where a candidate password came from: what a finding may say about a match, never the password. */
 export type CandidateOrigin =
   | "common-list"
+  | "season-or-month"
+  | "keyboard-walk"
   | "username"
   | "user-name"
   | "home-name"
@@ -129,6 +131,8 @@ export interface PasswordUserResult {
   planned: number;
   /** The origin of the candidate that matched (the password itself is never kept). */
   match?: CandidateOrigin;
+  /** Per kind of candidate: how many were planned for this user and how many were tried. */
+  coverage?: Partial<Record<CandidateOrigin, { tested: number; planned: number }>>;
   /** Why this user's hash could not be tested (not a bcrypt hash, ...). */
   error?: string;
 }
@@ -137,14 +141,18 @@ export interface PasswordAudit {
   /** False when the budget was 0 or there was nothing to test. */
   ran: boolean;
   skippedReason?: string;
-  budgetSeconds: number;
+  /** The time budget; absent when only a candidate budget bounded the test. */
+  budgetSeconds?: number;
+  /** The candidate budget per user, when one was set. */
+  candidatesPerUser?: number;
   elapsedMs: number;
   workers: number;
   /** Sums over users: how much of the candidate list the budget covered. */
   tested: number;
   planned: number;
-  /** Whether the budget ran out before every user's list was finished. */
+  /** Whether a budget ran out before every user's list was finished, and which one. */
   budgetExhausted: boolean;
+  stoppedBy?: "time" | "candidates";
   users: PasswordUserResult[];
 }
 

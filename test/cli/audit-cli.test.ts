@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { globMatch } from "../../src/app/suppressions.js";
 import { PROJECT_ROOT, runCli } from "../helpers/cli.js";
 import { makeTree, removeTree } from "../helpers/tree.js";
+import { copyFixtureHome } from "../storage/fixture-home.js";
 
 // A home with an unmistakable problem: an inline legacy api_password and bans never firing.
 const home = makeTree({
@@ -50,6 +51,26 @@ describe("hassguard audit", () => {
       expect(result.stderr).toMatch(/hassguard: |error: /);
     }
   });
+
+  it("stops the weak-password test after --password-candidates per user, and says so", () => {
+    const real = copyFixtureHome();
+    try {
+      const result = runCli(["audit", real, "--password-candidates", "3", "--format", "json", "--fail-on", "none"]);
+      expect(result.status, result.stderr).toBe(0);
+      const finding = JSON.parse(result.stdout).findings.find(
+        (f: { id: string; title: string }) => f.id === "users/weak-password",
+      );
+      expect(finding?.title).toBe("Password test stopped at its candidate budget");
+      expect(finding?.message).toMatch(
+        /\(3 per user\): it tried 3 candidates .* Not finished for testowner \(3 tried: /,
+      );
+    } finally {
+      removeTree(real);
+    }
+    const refused = runCli(["audit", home, "--password-candidates", "1.5"]);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(/--password-candidates takes a count \(0 or more\), not '1\.5'/);
+  }, 180_000);
 
   it("writes several formats into the --output folder", () => {
     const dir = path.join(out, "reports");

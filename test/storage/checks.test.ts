@@ -23,10 +23,15 @@ function home(): string {
   return root;
 }
 
-/** Reads the home like `hassguard audit` does (password audit off unless a budget is given) and runs the storage checks. */
-async function audit(root: string, now = FIXTURE_NOW, config?: ConfigFacts, budget = 0): Promise<Finding[]> {
+/**
+ * Reads the home like `hassguard audit` does and runs the storage checks. The password audit is off unless a
+ * candidate budget is given (per user, with no time limit, so a busy machine cannot change the result).
+ */
+async function audit(root: string, now = FIXTURE_NOW, config?: ConfigFacts, candidates = 0): Promise<Finding[]> {
+  const budget = candidates === 0 ? 0 : Number.POSITIVE_INFINITY;
   const { facts: storage, errors } = await readStorage(root, {
     passwordBudgetSeconds: budget,
+    ...(candidates === 0 ? {} : { passwordCandidates: candidates }),
     now,
     ...(config ? { config } : {}),
   });
@@ -254,20 +259,20 @@ describe("storage checks on derived homes", () => {
     const provider = readStore(root, "auth_provider.homeassistant");
     provider.data.users[0].password = Buffer.from(hashSync("Testowner2026!", 4)).toString("base64");
     writeStore(root, "auth_provider.homeassistant", provider);
-    const findings = ids(await audit(root, FIXTURE_NOW, undefined, 30), "users/weak-password");
+    const findings = ids(await audit(root, FIXTURE_NOW, undefined, 1000), "users/weak-password");
     expect(findings.map((f) => [f.severity, f.message, f.location])).toEqual([
       ["critical", "The password of testowner (an administrator) is derived from the username.", { user: "testowner" }],
     ]);
     expect(JSON.stringify(findings)).not.toContain("Testowner2026!");
   });
 
-  it("says how much of the list a short budget covered", async () => {
-    const findings = ids(await audit(home(), FIXTURE_NOW, undefined, 0.3), "users/weak-password");
+  it("says how much of the list a short budget covered, per user and kind", async () => {
+    const findings = ids(await audit(home(), FIXTURE_NOW, undefined, 6), "users/weak-password");
     expect(findings).toHaveLength(1);
     expect(findings[0]?.severity).toBe("info");
-    expect(findings[0]?.title).toBe("Password test stopped at its time budget");
+    expect(findings[0]?.title).toBe("Password test stopped at its candidate budget");
     expect(findings[0]?.message).toMatch(
-      /^The weak-password test tried \d+ of \d+ candidates \(\d+\.\d+%\) in \d+\.\d s on \d cores?; not finished for testowner \(\d+\/\d+\)\./,
+      /^The weak-password test stopped at its candidate budget \(6 per user\): it tried 6 candidates in \d+\.\d s on \d cores?, shared equally between users\. Not finished for testowner \(6 tried: [a-zA-Z' ]+ \d+%(, [a-zA-Z' ]+ \d+(\.\d)?%)*\)\./,
     );
   });
 });

@@ -6,6 +6,7 @@ import { storageChecks } from "../../src/checks/storage/index.js";
 import { runChecks } from "../../src/model/engine.js";
 import type { Facts } from "../../src/model/facts.js";
 import { readStorage } from "../../src/sources/storage/index.js";
+import { defaultWordLists } from "../../src/sources/storage/passwords/word-lists.js";
 import { removeTree } from "../helpers/tree.js";
 import {
   copyFixtureHome,
@@ -27,7 +28,7 @@ async function printable(root: string, budget: number): Promise<string> {
   const { facts: storage, errors } = await readStorage(root, {
     passwordBudgetSeconds: budget,
     now: FIXTURE_NOW,
-    wordLists: { common: ["RigPassw0rd"], homeAssistantWords: [] },
+    wordLists: { ...(await defaultWordLists()), common: ["RigPassw0rd"], homeAssistantWords: [] },
   });
   const facts: Facts = {
     missing: {},

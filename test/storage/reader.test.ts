@@ -118,7 +118,7 @@ describe("readStorage on the real Home Assistant 2023.11.3 files", () => {
       data: {
         latitude: 52.37,
         longitude: 4.89,
-        location_name: "Casa Nostra",
+        location_name: "Casa Nostra 7",
         time_zone: "America/New_York",
         country: "NL",
       },
@@ -126,12 +126,14 @@ describe("readStorage on the real Home Assistant 2023.11.3 files", () => {
     const { facts: config } = await loadConfig(root, {});
     const { facts, errors } = await readStorage(root, { ...options, config });
     expect(errors).toEqual([]);
-    expect(facts?.coreConfig).toEqual({ locationName: "Casa Nostra", timeZone: "America/New_York", country: "NL" });
+    expect(facts?.coreConfig).toEqual({ locationName: "Casa Nostra 7", timeZone: "America/New_York", country: "NL" });
     const words = homeWords(facts?.auth, facts?.persons ?? [], facts?.coreConfig, config);
-    // configuration.yaml says `name: TestHome`, `time_zone: UTC` (no city); the store adds its own
+    // configuration.yaml says `name: TestHome`, `time_zone: UTC` (no city); the store adds its own, and its
+    // name is an address: the street and the house number are words of their own
     expect(words).toEqual({
       homeNames: ["Casa Nostra", "TestHome"],
       cities: ["New York"],
+      houseNumbers: ["7"],
       userNames: ["Test Owner", "testowner"],
     });
   });

@@ -7,7 +7,7 @@ import type { StorageFacts, StorageFileInfo } from "../../model/storage-facts.js
 import { parseAuth } from "./auth.js";
 import { FieldReader } from "./fields.js";
 import { runPasswordAudit } from "./passwords/audit.js";
-import { userCandidates, type WordLists } from "./passwords/candidates.js";
+import { CandidatePlan, type WordLists } from "./passwords/candidates.js";
 import { homeWords } from "./passwords/home-words.js";
 import { defaultWordLists } from "./passwords/word-lists.js";
 import {
@@ -23,6 +23,8 @@ import { readStoreFile, storageError } from "./store-file.js";
 export interface ReadStorageOptions {
   /** Seconds the weak-password audit may spend; 0 turns it off. */
   passwordBudgetSeconds: number;
+  /** At most this many candidates per user (the likeliest first); no limit when absent. */
+  passwordCandidates?: number;
   /** The configuration, for the home's name and time zone (password words). */
   config?: ConfigFacts;
   now: Date;
@@ -135,6 +137,8 @@ export async function readStorage(configDir: string, options: ReadStorageOptions
 async function auditPasswords(logins: readonly ProviderLogin[], facts: StorageFacts, options: ReadStorageOptions) {
   const lists = options.wordLists ?? (await defaultWordLists());
   const home = homeWords(facts.auth, facts.persons ?? [], facts.coreConfig, options.config);
+  // What every user shares is scored once; each user's own words are merged in.
+  const plan = new CandidatePlan(home, lists, options.now);
   const targets = logins.map((login) => {
     // auth_provider.homeassistant normalises usernames with strip().casefold(); match credentials the same way.
     const key = login.username.trim().toLowerCase();
@@ -146,11 +150,12 @@ async function auditPasswords(logins: readonly ProviderLogin[], facts: StorageFa
       username: login.username,
       ...(user === undefined ? {} : { userId: user.id }),
       passwordBase64: login.passwordBase64,
-      candidates: () => userCandidates({ username: login.username, names }, home, lists, options.now),
+      candidates: () => plan.forUser({ username: login.username, names }),
     };
   });
   return runPasswordAudit(targets, {
     budgetSeconds: options.passwordBudgetSeconds,
+    ...(options.passwordCandidates === undefined ? {} : { candidatesPerUser: options.passwordCandidates }),
     ...(options.passwordWorkers === undefined ? {} : { workers: options.passwordWorkers }),
   });
 }

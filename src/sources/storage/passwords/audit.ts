@@ -13,8 +13,16 @@ export interface PasswordTarget {
   candidates: () => Iterable<Candidate>;
 }
 
+/**
+ * The test's budgets; at least one must be given. Time is what an owner sets (`--password-budget SECONDS`);
+ * candidates make a run reproducible whatever the machine's load (tests, `--password-candidates N`). Both
+ * are shared fairly: users are served in turn, so every user gets the same number of candidates.
+ */
 export interface PasswordAuditOptions {
-  budgetSeconds: number;
+  /** Wall-clock seconds for the whole test; 0 turns it off; absent or Infinity: no time limit. */
+  budgetSeconds?: number;
+  /** At most this many candidates per user (the likeliest); 0 turns it off; absent: no count limit. */
+  candidatesPerUser?: number;
   /** Worker threads; defaults to every core. */
   workers?: number;
 }
@@ -40,6 +48,9 @@ interface Running {
   result: PasswordUserResult;
   hash: string;
   iterator: Iterator<Candidate>;
+  /** Candidates handed out so far (at most `candidatesPerUser`). */
+  handedOut: number;
+  coverage: NonNullable<PasswordUserResult["coverage"]>;
   /** Measured milliseconds per hash for this user's cost, once known. */
   msPerHash: number;
   exhausted: boolean;
@@ -55,9 +66,21 @@ export async function runPasswordAudit(
   options: PasswordAuditOptions,
 ): Promise<PasswordAudit> {
   const workers = Math.max(1, options.workers ?? availableParallelism());
+  const { budgetSeconds, candidatesPerUser } = options;
+  if (budgetSeconds === undefined && candidatesPerUser === undefined)
+    throw new Error("the password audit needs a time or a candidate budget");
+  for (const [name, value] of [
+    ["time budget", budgetSeconds],
+    ["candidate budget", candidatesPerUser],
+  ] as const) {
+    if (value !== undefined && !(value >= 0))
+      throw new Error(`the password audit's ${name} must be 0 or more, not ${value}`);
+  }
+  const maxPerUser = candidatesPerUser === undefined ? Number.POSITIVE_INFINITY : Math.floor(candidatesPerUser);
   const audit: PasswordAudit = {
     ran: false,
-    budgetSeconds: options.budgetSeconds,
+    ...(budgetSeconds === undefined || budgetSeconds === Number.POSITIVE_INFINITY ? {} : { budgetSeconds }),
+    ...(candidatesPerUser === undefined ? {} : { candidatesPerUser: maxPerUser }),
     elapsedMs: 0,
     workers: 0,
     tested: 0,
@@ -65,7 +88,7 @@ export async function runPasswordAudit(
     budgetExhausted: false,
     users: [],
   };
-  if (options.budgetSeconds <= 0) {
+  if (budgetSeconds === 0 || maxPerUser === 0) {
     // Off: not even the candidate lists are built (counting them costs time on a large home).
     audit.users = targets.map((target) => ({
       username: target.username,
@@ -73,7 +96,10 @@ export async function runPasswordAudit(
       tested: 0,
       planned: 0,
     }));
-    audit.skippedReason = "the password budget is 0 (--password-budget 0)";
+    audit.skippedReason =
+      budgetSeconds === 0
+        ? "the password budget is 0 (--password-budget 0)"
+        : "the candidate budget is 0 (--password-candidates 0)";
     return audit;
   }
   const running: Running[] = [];
@@ -86,13 +112,24 @@ export async function runPasswordAudit(
       result.error = decoded.error;
       continue;
     }
+    // Counted once up front, per kind, so the report can say how much of each kind the budget covered.
+    const coverage: Running["coverage"] = {};
     let planned = 0;
-    for (const _ of target.candidates()) planned++;
+    for (const candidate of target.candidates()) {
+      if (planned >= maxPerUser) break;
+      planned++;
+      const kind = coverage[candidate.origin] ?? { tested: 0, planned: 0 };
+      kind.planned++;
+      coverage[candidate.origin] = kind;
+    }
     result.planned = planned;
+    result.coverage = coverage;
     running.push({
       result,
       hash: decoded.hash,
       iterator: target.candidates()[Symbol.iterator](),
+      handedOut: 0,
+      coverage,
       // bcrypt doubles its work per cost step; ~250 ms at cost 12 is the first guess until measured.
       msPerHash: 250 * 2 ** (decoded.cost - 12),
       exhausted: planned === 0,
@@ -105,7 +142,8 @@ export async function runPasswordAudit(
   }
 
   const started = Date.now();
-  const deadline = started + options.budgetSeconds * 1000;
+  // Infinity crosses to the workers intact (structured clone) and no clock ever reaches it.
+  const deadline = started + (budgetSeconds ?? Number.POSITIVE_INFINITY) * 1000;
   const poolSize = Math.min(workers, Math.max(1, audit.planned));
   const pool = new BcryptPool(poolSize);
   audit.ran = true;
@@ -131,17 +169,22 @@ export async function runPasswordAudit(
       const batchSize = Math.min(MAX_BATCH, Math.max(1, Math.round(BATCH_TARGET_MS / user.msPerHash)));
       const batch: Candidate[] = [];
       while (batch.length < batchSize) {
-        const next = user.iterator.next();
+        const next = user.handedOut < user.result.planned ? user.iterator.next() : { done: true as const };
         if (next.done === true) {
           user.exhausted = true;
           break;
         }
+        user.handedOut++;
         batch.push(next.value);
       }
       if (batch.length === 0) continue;
       const outcome = await pool.run({ hash: user.hash, candidates: batch.map((c) => c.password), deadline });
       if (outcome.tested > 0) user.msPerHash = Math.max(0.01, outcome.ms / outcome.tested);
       user.result.tested += outcome.tested;
+      for (const candidate of batch.slice(0, outcome.tested)) {
+        const kind = user.coverage[candidate.origin];
+        if (kind !== undefined) kind.tested++;
+      }
       const matched: CandidateOrigin | undefined = batch[outcome.match]?.origin;
       if (outcome.match >= 0 && matched !== undefined) user.result.match = matched;
     }
@@ -154,8 +197,14 @@ export async function runPasswordAudit(
   }
   audit.elapsedMs = Date.now() - started;
   audit.tested = audit.users.reduce((sum, user) => sum + user.tested, 0);
-  audit.budgetExhausted = running.some(
-    (user) => user.result.match === undefined && user.result.tested < user.result.planned,
-  );
+  const unfinished = running.filter((user) => user.result.match === undefined);
+  if (unfinished.some((user) => user.result.tested < user.result.planned)) {
+    audit.budgetExhausted = true;
+    audit.stoppedBy = "time";
+  } else if (unfinished.some((user) => user.result.planned === maxPerUser && !user.iterator.next().done)) {
+    // every planned candidate was tried, but the candidate budget left some of the list untried
+    audit.budgetExhausted = true;
+    audit.stoppedBy = "candidates";
+  }
   return audit;
 }

@@ -5,8 +5,9 @@ import type { HomeWords } from "./candidates.js";
 
 /**
  * The home's name and city as Home Assistant knows them: `.storage/core.config` (set in the UI) and the
- * `homeassistant:` block of configuration.yaml (which overrides it). Home Assistant stores no city, but
- * the time zone names one (`Europe/Amsterdam`), and people pick passwords after where they live.
+ * `homeassistant:` block of configuration.yaml (which overrides it). Home Assistant stores no address, but
+ * owners often name the home after it (`12 Oak Street`: the street and the house number), and the time zone
+ * names a city (`Europe/Amsterdam`); people pick passwords after where they live.
  */
 export function homeWords(
   auth: StorageAuth | undefined,
@@ -23,11 +24,26 @@ export function homeWords(
       .flatMap((user) => [user.name ?? "", ...user.usernames]),
     ...persons.map((person) => person.name),
   ];
+  const names = clean(homeNames);
   return {
-    homeNames: clean(homeNames),
+    homeNames: clean(names.map(withoutNumbers)),
     cities: clean(timeZones.map(cityOfTimeZone)),
+    houseNumbers: clean(names.flatMap(houseNumbers)),
     userNames: clean(userNames),
   };
+}
+
+/** `12 Oak Street` → `Oak Street`: the words of an address, which people type with or without its number. */
+export function withoutNumbers(name: string): string {
+  return name
+    .replace(/\b\d+[a-z]?\b/gi, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+/** The house numbers in a name that is an address (`12 Oak Street`, `Lindenstraße 5a` → `12`, `5a`). */
+export function houseNumbers(name: string): string[] {
+  return [...name.matchAll(/\b(\d{1,5}[a-z]?)\b/gi)].map((match) => match[1] ?? "").filter((n) => n.length > 0);
 }
 
 /** `Europe/Amsterdam` → `Amsterdam`, `America/New_York` → `New York`; `UTC` and `Etc/*` name no place. */
