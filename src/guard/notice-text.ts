@@ -29,6 +29,7 @@ const MAX_FIELD = 300;
 
 // C0 and C1 controls, DEL; bidi marks, embeddings, overrides and isolates; zero-width characters and the BOM;
 // the Unicode line and paragraph separators
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
 const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff]/gu;
 
 /** Shows every control, bidi and zero-width character as `<U+XXXX>`, and bounds the length. */

@@ -82,6 +82,7 @@ describe("notifier", () => {
     expect(message).toContain(
       "User agent: Evil \\<b\\>\\*bot\\*\\</b\\> \\(X11\\) \\<U\\+202E\\>gnp\\.exe\\<U\\+200B\\> https\\://evil\\.example ?",
     );
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: no control character may be left
     expect(message).not.toMatch(/[\u202e\u200b\u0000]/);
     await notifier.stop();
   });

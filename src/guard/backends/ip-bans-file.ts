@@ -21,6 +21,8 @@ export class IpBansFile {
   readonly path: string;
   #queue: Promise<unknown> = Promise.resolve();
   #batch: { addresses: Set<string>; done: Promise<IpBanEntries> } | null = null;
+  /** How many times the file was replaced (the batching is observable). */
+  rewrites = 0;
 
   constructor(path: string) {
     this.path = path;
@@ -51,7 +53,7 @@ export class IpBansFile {
     let batch = this.#batch;
     if (batch) for (const address of wanted) batch.addresses.add(address);
     else {
-      const next = { addresses: wanted, done: Promise.resolve(new Map()) as Promise<IpBanEntries> };
+      const next = { addresses: new Set(wanted), done: Promise.resolve(new Map()) as Promise<IpBanEntries> };
       next.done = this.#serially(() => {
         this.#batch = null; // from here on, new removals wait for the next rewrite
         return this.#rewrite(next.addresses);
@@ -89,6 +91,7 @@ export class IpBansFile {
       const backup = join(dirname(path), `.${basename(path)}.hassguard-backup`);
       await replaceFile(backup, bytes, stat);
       await replaceFile(path, Buffer.from(text, "utf8"), stat);
+      this.rewrites++;
       // appended by Home Assistant after we read the old file (to the inode that is now gone): carry it over
       const { size } = await original.stat();
       if (size > bytes.length) {

@@ -92,9 +92,7 @@ function cutEntries(text: string, addresses: ReadonlySet<string>): string | null
       if (text[start - 1] !== " ") return null; // not a block key at the line start
       start--;
     }
-    let end = Math.max(pair.key.range[1], valueRangeEnd(pair.value));
-    const newline = text.indexOf("\n", end);
-    end = newline === -1 ? text.length : newline + 1;
+    const end = lastContentLineEnd(text, start, Math.max(pair.key.range[1], valueRangeEnd(pair.value)));
     // the "\n" Home Assistant writes before each entry: an empty line just above the key
     if (start > 0 && (start === 1 || text[start - 2] === "\n")) start--;
     spans.push([start, end]);
@@ -107,6 +105,22 @@ function cutEntries(text: string, addresses: ReadonlySet<string>): string | null
     at = end;
   }
   return out + text.slice(at);
+}
+
+/**
+ * Where the entry's last line ends: the last line before `limit` with more than blanks or a comment (a
+ * value's range runs on over the comments and blank lines after it, which belong to what follows).
+ */
+function lastContentLineEnd(text: string, from: number, limit: number): number {
+  let end = from;
+  for (let lineStart = from; lineStart < limit; ) {
+    const newline = text.indexOf("\n", lineStart);
+    const lineEnd = newline === -1 ? text.length : newline + 1;
+    const line = text.slice(lineStart, lineEnd).trim();
+    if (line !== "" && !line.startsWith("#")) end = lineEnd;
+    lineStart = lineEnd;
+  }
+  return end;
 }
 
 function valueRangeEnd(value: unknown): number {

@@ -57,7 +57,8 @@ export class ControlServer implements GuardPart {
       }
     }
     await refuseUnlessStale(path);
-    const server = createServer((socket) => this.#accept(socket));
+    // half-open: a client may end its side right after the request and still read the answer
+    const server = createServer({ allowHalfOpen: true }, (socket) => this.#accept(socket));
     server.maxConnections = this.#maxConnections;
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
