@@ -17,6 +17,9 @@ const loadOffline = () => import("../../guard/control/offline.js");
 const loadProtocol = () => import("../../guard/control/protocol.js");
 const loadHaUnban = () => import("../../guard/ha-unban.js");
 
+/** Bans listed at most (the soonest to expire first). */
+const MAX_LISTED = 10_000;
+
 interface ControlFlags extends SettingsFlags {
   format: string;
 }
@@ -91,7 +94,7 @@ export function registerGuardControl(guard: Command): void {
       const format = checkFormat(flags.format);
       const config = resolveGuardConfig(flags);
       const { askGuard } = await loadClient();
-      const answer = await askGuard(await socketOf(config), { op: "bans", limit: 100_000 });
+      const answer = await askGuard(await socketOf(config), { op: "bans", limit: MAX_LISTED });
       let result: BansResult;
       let from: string;
       if (answer.running) {
@@ -99,12 +102,13 @@ export function registerGuardControl(guard: Command): void {
         from = "running guard";
       } else {
         say(`${answer.why}: bans read from the store`);
-        result = await (await loadOffline()).bansFromStore(config, say);
+        result = await (await loadOffline()).bansFromStore(config, say, MAX_LISTED);
         from = "store";
       }
       if (format === "json") process.stdout.write(`${JSON.stringify({ from, ...result }, null, 2)}\n`);
       else if (result.bans.length === 0) process.stdout.write("no active bans\n");
       else process.stdout.write(`${result.bans.map(banLine).join("\n")}\n`);
+      if (result.total > result.bans.length) say(`${result.total - result.bans.length} more bans not listed`);
     });
 
   withControlFlags(
@@ -124,9 +128,6 @@ export function registerGuardControl(guard: Command): void {
       if (!address) throw new UsageError(`'${text}' is not an IP address`);
       const config = resolveGuardConfig(flags);
       const restartHa = flags.restartHa === true;
-      if (restartHa && !config.notify.homeAssistant) {
-        throw new UsageError("--restart-ha needs Home Assistant's URL (--ha-url) and token (HASSGUARD_GUARD_HA_TOKEN)");
-      }
       const { askGuard } = await loadClient();
       const answer = await askGuard(await socketOf(config), { op: "unban", address, restartHa });
       let result: UnbanResult;
@@ -137,6 +138,12 @@ export function registerGuardControl(guard: Command): void {
         if (flags.ipBans || flags.backend)
           say("a guard is running: its own backends and ip_bans.yaml setting are used");
       } else {
+        // a running guard restarts Home Assistant with its own settings; without one, this command needs them
+        if (restartHa && !config.notify.homeAssistant) {
+          throw new UsageError(
+            "--restart-ha needs Home Assistant's URL (--ha-url) and token (HASSGUARD_GUARD_HA_TOKEN)",
+          );
+        }
         say(`${answer.why}: the store and the backends are changed directly`);
         result = await (await loadOffline()).unbanWithoutGuard(config, address, { restartHa }, say);
         via = "no guard running";

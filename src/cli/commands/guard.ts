@@ -127,7 +127,7 @@ async function runGuard(flags: SettingsFlags): Promise<void> {
   const { Guard } = await loadGuard();
   const guard = new Guard(config, { say, version: VERSION });
   await guard.start();
-  say(`watching (${config.backends.join(", ")}; store ${config.store})`);
+  say(`watching (${config.backends.join(", ")}; store ${config.store}; control socket ${guard.controlSocket})`);
   await new Promise<void>((resolve) => {
     const done = () => resolve();
     process.once("SIGINT", done);

@@ -24,11 +24,11 @@ function openStore(path: string): GuardStore | null {
  * Bans the store has not lifted, the expired ones included (marked: no guard ran to lift them, and
  * ip_bans.yaml still holds them); which backends hold each is read from the backends themselves.
  */
-export async function bansFromStore(config: GuardConfig, say: Say): Promise<BansResult> {
+export async function bansFromStore(config: GuardConfig, say: Say, limit: number): Promise<BansResult> {
   const store = openStore(config.store);
   if (!store) throw new Error(`no guard store at '${config.store}' (give --store or --config)`);
   try {
-    const bans = store.unliftedBans();
+    const bans = store.unliftedBans().sort((a, b) => a.until - b.until);
     const holding = new Map<string, Set<string>>();
     for (const backend of buildBackends(config.backends, {})) {
       if (backend.name === "dry-run") continue; // holds nothing outside a running guard
@@ -39,14 +39,14 @@ export async function bansFromStore(config: GuardConfig, say: Say): Promise<Bans
       }
     }
     const now = Date.now();
-    const views = bans.map((ban) =>
+    const views = bans.slice(0, limit).map((ban) =>
       banView(
         ban,
         [...holding].filter(([, listed]) => listed.has(ban.address)).map(([name]) => name),
         now,
       ),
     );
-    return { total: views.length, bans: views };
+    return { total: bans.length, bans: views };
   } finally {
     store.close();
   }
