@@ -31,7 +31,7 @@ export function describeKind(kind: BanKind): string {
   }
 }
 
-export function banReason(ban: BanRecord): string {
+function banReason(ban: BanRecord): string {
   if (ban.kind === "manual") return "banned by the owner (control channel)";
   const repeat = ban.offence > 1 ? `; repeat offence ${ban.offence}, so a longer ban` : "";
   return `${ban.failures} failed logins (${describeKind(ban.kind)})${repeat}`;

@@ -22,7 +22,7 @@ export function originOf(url: string): string {
   }
 }
 
-export class HomeAssistantApiError extends Error {
+class HomeAssistantApiError extends Error {
   override name = "HomeAssistantApiError";
   readonly status: number | null;
   constructor(message: string, status: number | null, options?: { cause?: unknown }) {
@@ -96,7 +96,7 @@ export class HomeAssistantApi {
 }
 
 /** Reads a body up to `limit` bytes; a longer one is cancelled and is an error. */
-export async function readBounded(response: Response, limit: number): Promise<string> {
+async function readBounded(response: Response, limit: number): Promise<string> {
   const reader = response.body?.getReader();
   if (!reader) return "";
   const chunks: Uint8Array[] = [];

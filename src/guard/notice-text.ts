@@ -10,7 +10,7 @@ import { describeKind } from "./ban-view.js";
  * - a webhook gets JSON: the raw fields (JSON escapes them) plus the plain text.
  */
 
-export type NoticeFormat = "markdown" | "plain";
+type NoticeFormat = "markdown" | "plain";
 
 export interface BanNotice {
   address: string;
@@ -33,7 +33,7 @@ const MAX_FIELD = 300;
 const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff]/gu;
 
 /** Shows every control, bidi and zero-width character as `<U+XXXX>`, and bounds the length. */
-export function neutralize(text: string): string {
+function neutralize(text: string): string {
   const visible = text.replace(
     INVISIBLE,
     (c) => `<U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}>`,
@@ -46,7 +46,7 @@ export function neutralize(text: string): string {
  * Markdown and HTML have no power in the text: shown as typed, never interpreted. `:` and `.` are escaped
  * too, so an address in a user agent (`https://…`, `www.…`) is not turned into a link (GFM autolinks).
  */
-export function escapeMarkdown(text: string): string {
+function escapeMarkdown(text: string): string {
   return neutralize(text).replace(/[\\`*_{}[\]()<>#+!|~&":.]/g, (c) => `\\${c}`);
 }
 

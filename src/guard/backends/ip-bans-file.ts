@@ -5,8 +5,6 @@ import { basename, dirname, join } from "node:path";
 import type { BanBackend } from "./backend.js";
 import { haTimestamp, type IpBanEntries, parseIpBans, removeIpBans, renderIpBans } from "./ip-bans-text.js";
 
-export { haTimestamp, renderIpBans } from "./ip-bans-text.js";
-
 /**
  * Home Assistant's own `ip_bans.yaml`, shared by the ip-bans backend (the guard's bans) and `guard unban`
  * (Home Assistant's bans too). A ban is appended exactly as Home Assistant appends its own (one small O_APPEND

@@ -53,7 +53,7 @@ export function parseIpBans(text: string): IpBanEntries {
   return entries;
 }
 
-export interface Removal {
+interface Removal {
   text: string;
   /** The entries taken out (address → banned_at). */
   removed: IpBanEntries;

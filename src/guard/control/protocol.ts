@@ -17,29 +17,20 @@ export const MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 /** A Unix socket's path must fit `sun_path` (108 bytes with its terminating NUL on Linux). */
 export const MAX_SOCKET_PATH_BYTES = 107;
 
-const address = z
-  .string()
-  .max(64)
-  .transform((text, context) => {
-    const canonical = normalizeAddress(text);
-    if (canonical === null) {
-      context.addIssue({ code: "custom", message: "not an IP address" });
+/** A short text that `parse` turns into its canonical form, or an error with `message`. */
+const canonical = (parse: (text: string) => string | null, message: string) =>
+  z
+    .string()
+    .max(64)
+    .transform((text, context) => {
+      const value = parse(text);
+      if (value !== null) return value;
+      context.addIssue({ code: "custom", message });
       return z.NEVER;
-    }
-    return canonical;
-  });
+    });
 
-const network = z
-  .string()
-  .max(64)
-  .transform((text, context) => {
-    const parsed = parseNetwork(text);
-    if (parsed === null) {
-      context.addIssue({ code: "custom", message: "not an IP address or CIDR network" });
-      return z.NEVER;
-    }
-    return parsed.text;
-  });
+const address = canonical(normalizeAddress, "not an IP address");
+const network = canonical((text) => parseNetwork(text)?.text ?? null, "not an IP address or CIDR network");
 
 export const controlRequestSchema = z.discriminatedUnion("op", [
   z.object({ op: z.literal("status") }).strict(),
