@@ -124,12 +124,13 @@ export class Guard {
     // order matters: bans restored and the owner's allowed networks read before detection replays the window,
     // the control channel once everything it reaches runs, sources last
     this.#parts = [
+      // before the ban manager, which lifts at start-up the bans that expired while the guard was stopped
+      ...(liftOnExpiry ? [new HomeAssistantUnban(this.bus, homeAssistant)] : []),
       this.bans,
       this.actions,
       detection,
       this.stats,
       ...(config.notify.homeAssistant || config.notify.webhook ? [new Notifier(this.bus, config.notify)] : []),
-      ...(liftOnExpiry ? [new HomeAssistantUnban(this.bus, homeAssistant)] : []),
       ...(config.mqtt ? [new MqttState(this.bus, config.mqtt, version)] : []),
       ...(environment.extraParts?.(this.bus, this.store) ?? []),
       new ControlServer({ path: this.controlSocket }, this.actions),

@@ -2,7 +2,7 @@ import { type NetworkList, networkContains, parseNetwork } from "../address.js";
 import type { BanManager } from "../ban-manager.js";
 import { banView } from "../ban-view.js";
 import type { GuardBus, GuardPart, UnbanReason } from "../bus.js";
-import type { HomeAssistantBans } from "../ha-unban.js";
+import { describeHomeAssistantUnban, type HomeAssistantBans } from "../ha-unban.js";
 import type { GuardStore } from "../store.js";
 import type {
   AllowResult,
@@ -61,14 +61,25 @@ export class OwnerActions implements GuardPart, GuardControl {
     }
     this.#o.bus.on(this, "unban-request", ({ address }) => {
       const addresses = address === "all" ? this.#o.bans.active.map((ban) => ban.address) : [address];
-      restoreAccess(this.#o, addresses, address === "all" ? "unban-all" : "command").catch((error: Error) =>
-        this.#o.bus.emit("warning", { message: `unban ${address}: ${error.message}` }),
+      restoreAccess(this.#o, addresses, address === "all" ? "unban-all" : "command").then(
+        (results) => this.#warnWhereHomeAssistantKeepsBans(results),
+        (error: Error) => this.#o.bus.emit("warning", { message: `unban ${address}: ${error.message}` }),
       );
     });
   }
 
   async stop(): Promise<void> {
     this.#o.bus.removeListeners(this);
+  }
+
+  /** The owner pressed a button in Home Assistant and sees no command output: say what is not done yet. */
+  #warnWhereHomeAssistantKeepsBans(results: UnbanResult[]): void {
+    const kept = results.filter((result) => result.homeAssistant.keepsBanUntilRestart);
+    const first = kept[0];
+    if (!first) return;
+    const how = describeHomeAssistantUnban(first.homeAssistant).at(-1) ?? "";
+    const more = kept.length > 1 ? ` The same for ${kept.length - 1} more addresses.` : "";
+    this.#o.bus.emit("warning", { message: `${how}${more}` });
   }
 
   async status(): Promise<StatusResult> {

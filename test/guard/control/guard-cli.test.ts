@@ -162,6 +162,72 @@ describe("guard unban restores access", () => {
   });
 });
 
+describe("unbans nobody typed", () => {
+  it("the MQTT 'unban all' button restores every address, and warns that Home Assistant keeps its ban", async () => {
+    const { log, ipBans, store } = configFolder("button");
+    const config = validateGuardConfig({ source: "file", log, store, maxRetry: 2, backends: ["dry-run"] }, "test");
+    const guard = new Guard(config);
+    const warnings: string[] = [];
+    guard.bus.on(warnings, "warning", ({ message }) => warnings.push(message));
+    await guard.start();
+    try {
+      appendFileSync(log, `${failLine("203.0.113.80")}\n${failLine("203.0.113.81")}\n`.repeat(2));
+      await waitFor(() => guard.bans.active.length === 2, 5000, "two bans");
+      // Home Assistant banned one of them as well
+      appendFileSync(ipBans, "\n203.0.113.81:\n  banned_at: '2026-11-23T18:00:00.000000+00:00'\n");
+      guard.bus.emit("unban-request", { address: "all" });
+      await waitFor(() => warnings.some((m) => m.includes("until it restarts")), 5000, "the outcome");
+      expect(guard.bans.active).toEqual([]);
+      expect(readFileSync(ipBans, "utf8")).not.toContain("203.0.113.81");
+      // only the address Home Assistant had in its file: it has no ban of the other to keep
+      expect(warnings.filter((m) => m.includes("until it restarts"))).toEqual([
+        expect.stringMatching(/^Home Assistant may keep refusing 203\.0\.113\.81 \(HTTP 403\) until it restarts/),
+      ]);
+    } finally {
+      await guard.stop();
+    }
+  });
+
+  it("a ban of the ip-bans backend that expired while the guard was stopped leaves Home Assistant's memory too", async () => {
+    const { log, ipBans, store } = configFolder("expired");
+    const config = validateGuardConfig(
+      {
+        source: "file",
+        log,
+        store,
+        maxRetry: 2,
+        banTime: 1,
+        backends: [`ip-bans=${ipBans}`],
+        notify: { homeAssistant: { url: ha.new, token: "tok" } },
+      },
+      "test",
+    );
+    const first = new Guard(config);
+    await first.start();
+    appendFileSync(log, `${failLine("198.51.100.44")}\n`.repeat(2));
+    await waitFor(() => first.bans.active.length === 1, 5000, "the ban");
+    await first.bans.settle();
+    const until = first.bans.active[0]?.until ?? 0;
+    await first.stop();
+    await waitFor(() => Date.now() > until, 3000, "the expiry to pass");
+    ha.calls.splice(0);
+    const second = new Guard(config);
+    const reports: unknown[] = [];
+    second.bus.on(reports, "ha-unban", (report) => reports.push(report));
+    await second.start();
+    try {
+      await waitFor(() => reports.length === 1, 5000, "Home Assistant's side of the expiry");
+      expect(reports[0]).toMatchObject({ address: "198.51.100.44", service: { outcome: "lifted" } });
+      expect(ha.calls.filter((call) => call.method === "POST").map((call) => call.body)).toEqual([
+        '{"ip_address":"198.51.100.44"}',
+      ]);
+      expect(readFileSync(ipBans, "utf8")).not.toContain("198.51.100.44");
+    } finally {
+      await second.stop();
+    }
+  });
+});
+
 describe("guard bans and guard status without a running guard", () => {
   it("lists the store's bans with where they are held, expired ones marked; status says no guard runs", async () => {
     const { log, ipBans, store } = configFolder("store");
