@@ -2,10 +2,28 @@ import type { BanBackend } from "./backends/backend.js";
 import type { BanRecord, GuardBus, GuardPart, UnbanReason } from "./bus.js";
 import type { GuardStore } from "./store.js";
 
+/** What one backend did with a ban or an unban. */
+export interface BackendOutcome {
+  backend: string;
+  ok: boolean;
+  error?: string;
+}
+
+export interface UnbanOutcome {
+  address: string;
+  /** Whether the guard had the address banned (its store or memory). */
+  wasBanned: boolean;
+  backends: BackendOutcome[];
+}
+
 /**
  * Puts bans in place on every backend and lifts them on expiry or on request. The store is written first, so
  * a crash right after a ban restores it; at start-up, bans the store remembers are re-applied (backends are
- * idempotent) and expired ones are lifted. A backend that fails is reported and the others go on.
+ * idempotent) and expired ones are lifted. A backend that fails is reported and the others go on; which
+ * backends hold each ban is known (`guard bans`).
+ *
+ * Requests from other processes (`guard unban`, the console) arrive through the control channel
+ * (control/server.ts), never by watching the store.
  */
 export class BanManager implements GuardPart {
   readonly name = "ban manager";
@@ -14,6 +32,8 @@ export class BanManager implements GuardPart {
   readonly #store: GuardStore;
   readonly #clock: () => number;
   readonly #active = new Map<string, BanRecord>();
+  /** Per banned address, the backends that accepted the ban. */
+  readonly #holders = new Map<string, Set<string>>();
   #timer: NodeJS.Timeout | null = null;
   #pending: Promise<unknown> = Promise.resolve();
 
@@ -36,12 +56,8 @@ export class BanManager implements GuardPart {
         await this.#apply(ban);
       }
     }
-    this.#bus.on(this, "ban", (ban) => this.#track(this.#onBan(ban)));
-    this.#bus.on(this, "unban-request", ({ address }) => {
-      if (address === "all")
-        for (const active of [...this.#active.keys()]) this.#track(this.#lift(active, "unban-all"));
-      else this.#track(this.#lift(address, "command"));
-    });
+    this.#bus.on(this, "ban", (ban) => this.#track(this.#place(ban)));
+    // expiry only looks at the bans in memory: cheap, and nothing else needs polling
     this.#timer = setInterval(() => this.#expire(), 1000);
   }
 
@@ -61,52 +77,77 @@ export class BanManager implements GuardPart {
     return [...this.#active.values()];
   }
 
-  async unban(address: string, reason: UnbanReason = "command"): Promise<boolean> {
-    const known = this.#active.has(address);
-    await this.#lift(address, reason);
-    return known;
+  /** The backends holding the address's ban now (those that accepted it). */
+  holders(address: string): string[] {
+    return [...(this.#holders.get(address) ?? [])];
+  }
+
+  /** A ban the owner asked for: placed, then announced on the bus like any other. */
+  async ban(ban: BanRecord): Promise<{ added: boolean; backends: BackendOutcome[] }> {
+    const placed = this.#place(ban);
+    this.#track(placed);
+    const result = await placed;
+    if (result.added) this.#bus.emit("ban", ban);
+    return result;
+  }
+
+  async unban(address: string, reason: UnbanReason = "command"): Promise<UnbanOutcome> {
+    const work = this.#lift(address, reason);
+    this.#track(work);
+    return work;
   }
 
   #track(work: Promise<unknown>): void {
     this.#pending = Promise.all([this.#pending, work]).catch(() => undefined);
   }
 
-  async #onBan(ban: BanRecord): Promise<void> {
-    if (!this.#store.addBan(ban)) return; // already banned: nothing duplicated
+  async #place(ban: BanRecord): Promise<{ added: boolean; backends: BackendOutcome[] }> {
+    if (!this.#store.addBan(ban)) return { added: false, backends: [] }; // already banned: nothing duplicated
     this.#active.set(ban.address, ban);
-    await this.#apply(ban);
+    return { added: true, backends: await this.#apply(ban) };
   }
 
-  async #apply(ban: BanRecord): Promise<void> {
-    await Promise.all(
+  async #apply(ban: BanRecord): Promise<BackendOutcome[]> {
+    const holders = new Set<string>();
+    this.#holders.set(ban.address, holders);
+    return Promise.all(
       this.#backends.map((backend) =>
-        backend
-          .ban(ban.address, ban.until)
-          .catch((error: Error) => this.#warn(`${backend.name}: cannot ban ${ban.address}: ${error.message}`)),
+        backend.ban(ban.address, ban.until).then(
+          () => {
+            holders.add(backend.name);
+            return { backend: backend.name, ok: true };
+          },
+          (error: Error) => {
+            this.#warn(`${backend.name}: cannot ban ${ban.address}: ${error.message}`);
+            return { backend: backend.name, ok: false, error: error.message };
+          },
+        ),
       ),
     );
   }
 
-  async #lift(address: string, reason: UnbanReason): Promise<void> {
-    this.#active.delete(address);
-    this.#store.liftBan(address, this.#clock(), reason);
-    await Promise.all(
+  async #lift(address: string, reason: UnbanReason): Promise<UnbanOutcome> {
+    const inMemory = this.#active.delete(address);
+    this.#holders.delete(address);
+    const inStore = this.#store.liftBan(address, this.#clock(), reason);
+    const backends = await Promise.all(
       this.#backends.map((backend) =>
-        backend
-          .unban(address)
-          .catch((error: Error) => this.#warn(`${backend.name}: cannot unban ${address}: ${error.message}`)),
+        backend.unban(address).then(
+          () => ({ backend: backend.name, ok: true }),
+          (error: Error) => {
+            this.#warn(`${backend.name}: cannot unban ${address}: ${error.message}`);
+            return { backend: backend.name, ok: false, error: error.message };
+          },
+        ),
       ),
     );
-    this.#bus.emit("unban", { address, reason });
+    const wasBanned = inMemory || inStore;
+    if (wasBanned) this.#bus.emit("unban", { address, reason });
+    return { address, wasBanned, backends };
   }
 
   #expire(): void {
     const now = this.#clock();
-    // `hassguard guard unban` in another process lifts the ban in the store: follow it here
-    const stillBanned = new Set(this.#store.unliftedBans().map((ban) => ban.address));
-    for (const address of [...this.#active.keys()]) {
-      if (!stillBanned.has(address)) this.#track(this.#lift(address, "command"));
-    }
     for (const ban of [...this.#active.values()]) if (ban.until <= now) this.#track(this.#lift(ban.address, "expired"));
   }
 

@@ -1,5 +1,6 @@
 import { EventEmitter } from "node:events";
 import type { FailedLogin, FailureKind } from "./events.js";
+import type { HomeAssistantUnbanReport } from "./ha-unban.js";
 
 /** A ban as every part sees it. Times are ms since the epoch. */
 export interface BanRecord {
@@ -7,11 +8,15 @@ export interface BanRecord {
   bannedAt: number;
   until: number;
   failures: number;
-  kind: FailureKind;
+  kind: BanKind;
   offence: number;
 }
 
-export type UnbanReason = "expired" | "command" | "unban-all";
+/** What led to a ban: failed logins of a kind, or the owner's own request (`manual`, over the control channel). */
+export type BanKind = FailureKind | "manual";
+
+/** `allowed`: the owner allowed a network holding the address. */
+export type UnbanReason = "expired" | "command" | "unban-all" | "allowed";
 
 /**
  * Everything the guard's parts say to each other (STYLE.md: zigbee2mqtt's typed event bus). A part only
@@ -32,9 +37,19 @@ export interface GuardEventMap {
   warning: [{ message: string; address?: string }];
   /** Home Assistant's own ban seen in the log. */
   "ha-ban": [{ address: string; at: number }];
-  /** A part's own state changed (counts for MQTT/dashboard). */
+  /** A part's own state changed (counts for MQTT/dashboard). The bus keeps the latest (see `latest`). */
   stats: [GuardStats];
+  /** A notification was delivered or given up (after its retries). */
+  notified: [{ channel: string; ok: boolean; attempts: number }];
+  /** What was done about Home Assistant's own ban of an address (ip_bans.yaml, http.unban, restart). */
+  "ha-unban": [HomeAssistantUnbanReport];
 }
+
+/**
+ * Events that carry a state rather than news: the bus keeps the last one, so a part that starts (or connects)
+ * after it was emitted still gets it (MQTT on a fresh start: the statistics came first).
+ */
+const STATE_EVENTS: ReadonlySet<keyof GuardEventMap> = new Set(["stats"]);
 
 export interface GuardStats {
   failures24h: number;
@@ -49,6 +64,7 @@ type Listener<K extends keyof GuardEventMap> = (...args: GuardEventMap[K]) => vo
 export class GuardBus {
   readonly #emitter = new EventEmitter();
   readonly #owned = new Map<object, { event: string; listener: (...args: unknown[]) => void }[]>();
+  readonly #latest = new Map<keyof GuardEventMap, unknown>();
 
   constructor() {
     this.#emitter.setMaxListeners(50);
@@ -73,7 +89,13 @@ export class GuardBus {
   }
 
   emit<K extends keyof GuardEventMap>(event: K, ...args: GuardEventMap[K]): void {
+    if (STATE_EVENTS.has(event)) this.#latest.set(event, args);
     this.#emitter.emit(event, ...args);
+  }
+
+  /** The last emitted value of a state event (`stats`), if any. */
+  latest<K extends keyof GuardEventMap>(event: K): GuardEventMap[K] | undefined {
+    return this.#latest.get(event) as GuardEventMap[K] | undefined;
   }
 
   removeListeners(owner: object): void {

@@ -46,6 +46,13 @@ export const guardConfigSchema = z
       .default("172.30.32.2"),
     backends: z.array(backendSpec).default(["dry-run"]),
     store: z.string().min(1).default("hassguard-guard.sqlite"),
+    /** The control socket (`guard unban`/`bans`/`status`, the console); default: beside the store, `.sock`. */
+    controlSocket: z.string().min(1).optional(),
+    /**
+     * Home Assistant's `ip_bans.yaml`, which an unban clears whoever wrote it. Default: the `ip-bans=PATH`
+     * backend's file, else `ip_bans.yaml` beside `log` when it exists there.
+     */
+    ipBansFile: z.string().min(1).optional(),
     /** Home Assistant's own threshold (http: login_attempts_threshold), for `guard check`'s comparison. */
     haThreshold: z.number().int().default(-1),
     notify: z
@@ -141,7 +148,7 @@ export function readGuardYaml(path: string): Record<string, unknown> {
 
 const NUMBER_KEYS = ["maxRetry", "maxTokenRetry", "findTime", "banTime", "banTimeFactor", "maxBanTime", "haThreshold"];
 const LIST_KEYS = ["allow", "trustedProxies", "backends", "journalMatch"];
-const STRING_KEYS = ["source", "log", "store", "supervisorUrl", "supervisorAddress"];
+const STRING_KEYS = ["source", "log", "store", "supervisorUrl", "supervisorAddress", "controlSocket", "ipBansFile"];
 
 function envName(key: string): string {
   return `HASSGUARD_GUARD_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;

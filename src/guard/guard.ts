@@ -8,8 +8,11 @@ import { NftablesBackend } from "./backends/nftables.js";
 import { BanManager } from "./ban-manager.js";
 import { GuardBus, type GuardPart } from "./bus.js";
 import type { GuardConfig } from "./config.js";
+import { OwnerActions } from "./control/actions.js";
+import { defaultControlSocket, type PartState } from "./control/protocol.js";
+import { ControlServer } from "./control/server.js";
 import { Detection } from "./detection.js";
-import { HomeAssistantUnban } from "./ha-unban.js";
+import { HomeAssistantBans, HomeAssistantUnban, ipBansLocation } from "./ha-unban.js";
 import { MqttState } from "./mqtt-state.js";
 import { Notifier } from "./notifier.js";
 import { FileSource } from "./sources/file-source.js";
@@ -84,8 +87,11 @@ export class Guard {
   readonly bans: BanManager;
   readonly stats: StatsKeeper;
   readonly source: GuardPart;
+  readonly actions: OwnerActions;
+  readonly controlSocket: string;
   readonly #parts: GuardPart[];
   readonly #started: GuardPart[] = [];
+  readonly #leftOut = new Map<GuardPart, string>();
   readonly #say: (message: string) => void;
 
   constructor(config: GuardConfig, environment: GuardEnvironment = {}) {
@@ -95,17 +101,39 @@ export class Guard {
     const backends = buildBackends(config.backends, environment);
     this.bans = new BanManager(this.bus, backends, this.store);
     this.stats = new StatsKeeper(this.bus, this.store);
-    const detection = new Detection(this.bus, this.store, detectorSettings(config));
+    const settings = detectorSettings(config);
+    const detection = new Detection(this.bus, this.store, settings);
     this.source = this.#buildSource(config, env, environment);
-    // order matters: bans restored before detection replays the window, sources last
+    const homeAssistant = new HomeAssistantBans({
+      ...ipBansLocation(config),
+      api: config.notify.homeAssistant ?? null,
+    });
+    this.controlSocket = config.controlSocket ?? defaultControlSocket(config.store);
+    const version = environment.version ?? "0.0.0";
+    this.actions = new OwnerActions({
+      bus: this.bus,
+      bans: this.bans,
+      homeAssistant,
+      store: this.store,
+      allowList: settings.allow,
+      banTime: config.banTime,
+      info: () => ({ parts: this.partStates(), store: config.store, controlSocket: this.controlSocket, version }),
+    });
+    // an expired ban the guard wrote to ip_bans.yaml may sit in Home Assistant's memory (loaded at a restart)
+    const liftOnExpiry = config.notify.homeAssistant && config.backends.some((spec) => spec.startsWith("ip-bans="));
+    // order matters: bans restored and the owner's allowed networks read before detection replays the window,
+    // the control channel once everything it reaches runs, sources last
     this.#parts = [
+      // before the ban manager, which lifts at start-up the bans that expired while the guard was stopped
+      ...(liftOnExpiry ? [new HomeAssistantUnban(this.bus, homeAssistant)] : []),
       this.bans,
+      this.actions,
       detection,
       this.stats,
       ...(config.notify.homeAssistant || config.notify.webhook ? [new Notifier(this.bus, config.notify)] : []),
-      ...(config.notify.homeAssistant ? [new HomeAssistantUnban(this.bus, config.notify.homeAssistant)] : []),
-      ...(config.mqtt ? [new MqttState(this.bus, config.mqtt, environment.version ?? "0.0.0")] : []),
+      ...(config.mqtt ? [new MqttState(this.bus, config.mqtt, version)] : []),
       ...(environment.extraParts?.(this.bus, this.store) ?? []),
+      new ControlServer({ path: this.controlSocket }, this.actions),
       this.source,
     ];
     this.bus.on(this, "warning", ({ message }) => this.#say(`warning: ${message}`));
@@ -155,9 +183,20 @@ export class Guard {
         await part.start();
         this.#started.push(part);
       } catch (error) {
+        this.#leftOut.set(part, (error as Error).message);
         this.#say(`warning: ${part.name} failed to start and is left out: ${(error as Error).message}`);
       }
     }
+  }
+
+  /** Which parts run and which were left out, and why (`guard status`). */
+  partStates(): PartState[] {
+    return this.#parts.map((part) => {
+      const error = this.#leftOut.get(part);
+      return error === undefined
+        ? { name: part.name, running: this.#started.includes(part) }
+        : { name: part.name, running: false, error };
+    });
   }
 
   async stop(): Promise<void> {

@@ -17,8 +17,8 @@ const RETAINED = { retain: true, qos: 1 } as const;
  * The guard's state inside Home Assistant over MQTT discovery: one device with sensors, a problem binary
  * sensor and an "unban all" button. The availability topic is the client's last will, so Home Assistant shows
  * the device unavailable when the guard dies; discovery is announced again whenever Home Assistant says
- * `homeassistant/status: online` (it forgets non-retained state on restart). State is published only when it
- * changed (zigbee2mqtt's habit).
+ * `homeassistant/status: online` (it forgets non-retained state on restart). State is published on every
+ * connection and then only when it changed (zigbee2mqtt's habit).
  */
 export class MqttState implements GuardPart {
   readonly name = "MQTT";
@@ -32,24 +32,38 @@ export class MqttState implements GuardPart {
   /** Counts announcements (tests watch it). */
   announcements = 0;
 
-  constructor(bus: GuardBus, settings: MqttSettings, version: string, nodeId = "guard") {
+  readonly #reconnectPeriodMs: number;
+
+  constructor(
+    bus: GuardBus,
+    settings: MqttSettings,
+    version: string,
+    options: { nodeId?: string; reconnectPeriodMs?: number } = {},
+  ) {
     this.#bus = bus;
     this.#settings = settings;
     this.#version = version;
+    const nodeId = options.nodeId ?? "guard";
     this.#topics = { discoveryPrefix: settings.discoveryPrefix, baseTopic: settings.baseTopic, nodeId };
+    this.#reconnectPeriodMs = options.reconnectPeriodMs ?? 5_000;
   }
 
   async start(): Promise<void> {
+    // the statistics part starts first and has said its numbers already: take them from the bus, so the
+    // first connection publishes a state even on a fresh install with nothing happening
+    this.#stats = this.#bus.latest("stats")?.[0] ?? null;
     const client = mqtt.connect(this.#settings.url, {
       ...(this.#settings.username ? { username: this.#settings.username } : {}),
       ...(this.#settings.password ? { password: this.#settings.password } : {}),
       clientId: `hassguard_${this.#topics.nodeId}_${process.pid}`,
       connectTimeout: 10_000,
-      reconnectPeriod: 5_000,
+      reconnectPeriod: this.#reconnectPeriodMs,
       will: { topic: availabilityTopic(this.#topics), payload: Buffer.from("offline"), ...RETAINED },
     });
     this.#client = client;
     client.on("error", (error) => this.#bus.emit("warning", { message: `MQTT: ${error.message}` }));
+    // every connection, the first and each reconnection (a restarted broker may have lost the retained
+    // messages): discovery, availability and the current state, whatever happened before
     client.on("connect", () => {
       void this.#announce();
       void client

@@ -1,20 +1,14 @@
-import { maskUrlCredentials } from "../model/mask.js";
 import type { BanRecord, GuardBus, GuardPart } from "./bus.js";
 import type { GuardConfig } from "./config.js";
 import type { FailedLogin } from "./events.js";
-
-function originOf(url: string): string {
-  try {
-    return new URL(maskUrlCredentials(url)).origin;
-  } catch {
-    return "(invalid URL)";
-  }
-}
+import { originOf } from "./ha-api.js";
+import { type BanNotice, noticeText } from "./notice-text.js";
 
 /**
  * Tells the owner about bans: a Home Assistant notification over the REST API (a notify service, or a
- * persistent notification when none is named) and/or a webhook. Retries with back-off; a rate limit (per
- * hour) so an attack cannot become a notification storm — what is held back is summed up in the next one.
+ * persistent notification when none is named) and/or a webhook, each with its text escaped for the channel
+ * (notice-text.ts). Retries with back-off; a rate limit (per hour) so an attack cannot become a notification
+ * storm — what is held back is summed up in the next one. Each delivery ends in a `notified` event.
  */
 
 export interface NotifierOptions {
@@ -25,42 +19,8 @@ export interface NotifierOptions {
   clock?: () => number;
 }
 
-export interface BanNotice {
-  address: string;
-  host: string | null;
-  kind: string;
-  url: string | null;
-  userAgent: string | null;
-  failures: number;
-  until: string;
-  /** Bans held back by the rate limit since the last notice. */
-  suppressed: number;
-}
-
 const HOUR_MS = 3600_000;
 const MAX_REMEMBERED_FAILURES = 10_000;
-
-/** Markdown and HTML have no power in the text: attacker-supplied URL/UA are shown, never interpreted. */
-export function escapeForNotification(text: string): string {
-  return (
-    text
-      // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are removed on purpose
-      .replace(/[\x00-\x1f\x7f]/g, "?")
-      .replace(/[\\`*_{}[\]()<>#+!|~&"]/g, (c) => `\\${c}`)
-      .slice(0, 300)
-  );
-}
-
-export function noticeText(notice: BanNotice): { title: string; message: string } {
-  const lines = [
-    `Banned ${notice.address} until ${notice.until} after ${notice.failures} failed logins (${notice.kind === "token" ? "stale or invalid token" : "wrong password or MFA code"}).`,
-  ];
-  if (notice.host && notice.host !== notice.address) lines.push(`Reverse DNS: ${escapeForNotification(notice.host)}`);
-  if (notice.url) lines.push(`URL: ${escapeForNotification(notice.url)}`);
-  if (notice.userAgent) lines.push(`User agent: ${escapeForNotification(notice.userAgent)}`);
-  if (notice.suppressed > 0) lines.push(`(${notice.suppressed} more bans were not notified: rate limit)`);
-  return { title: "hassguard: address banned", message: lines.join("\n") };
-}
 
 export class Notifier implements GuardPart {
   readonly name = "notifier";
@@ -72,7 +32,6 @@ export class Notifier implements GuardPart {
   #suppressed = 0;
   #inFlight = new Set<Promise<void>>();
   #stopped = false;
-  readonly deliveries: { channel: string; ok: boolean; attempts: number }[] = [];
 
   constructor(bus: GuardBus, config: GuardConfig["notify"], options: NotifierOptions = {}) {
     this.#bus = bus;
@@ -139,15 +98,15 @@ export class Notifier implements GuardPart {
   }
 
   async #deliverAll(notice: BanNotice): Promise<void> {
-    const { title, message } = noticeText(notice);
     const tasks: Promise<void>[] = [];
     const ha = this.#config.homeAssistant;
     if (ha) {
       const base = ha.url.replace(/\/+$/, "");
       const [domain, service] = ha.service ? ha.service.split(".") : ["persistent_notification", "create"];
+      // a persistent notification is rendered as Markdown; a notify service's message is plain text
       const body = ha.service
-        ? { title, message }
-        : { title, message, notification_id: `hassguard_ban_${notice.address}` };
+        ? noticeText(notice, "plain")
+        : { ...noticeText(notice, "markdown"), notification_id: `hassguard_ban_${notice.address}` };
       tasks.push(
         this.#deliver("home-assistant", `${base}/api/services/${domain}/${service}`, body, {
           Authorization: `Bearer ${ha.token}`,
@@ -155,7 +114,11 @@ export class Notifier implements GuardPart {
       );
     }
     const webhook = this.#config.webhook;
-    if (webhook) tasks.push(this.#deliver("webhook", webhook.url, { event: "ban", title, ...notice }, {}));
+    // JSON escapes the raw fields itself; `message` is the plain text for receivers that only show text
+    if (webhook)
+      tasks.push(
+        this.#deliver("webhook", webhook.url, { event: "ban", ...noticeText(notice, "plain"), ...notice }, {}),
+      );
     await Promise.all(tasks);
   }
 
@@ -176,7 +139,7 @@ export class Notifier implements GuardPart {
         // the answer's body is not needed: do not read an unbounded stream
         await response.body?.cancel().catch(() => undefined);
         if (response.ok) {
-          this.deliveries.push({ channel, ok: true, attempts: attempt });
+          this.#bus.emit("notified", { channel, ok: true, attempts: attempt });
           return;
         }
         lastError = `HTTP ${response.status}`;
@@ -189,7 +152,7 @@ export class Notifier implements GuardPart {
         await new Promise((resolve) => setTimeout(resolve, this.#options.baseDelayMs * 2 ** (attempt - 1)));
       }
     }
-    this.deliveries.push({ channel, ok: false, attempts });
+    this.#bus.emit("notified", { channel, ok: false, attempts });
     // only the origin: a webhook's path is often its secret (Home Assistant's /api/webhook/<id>)
     this.#bus.emit("warning", { message: `notification via ${channel} (${originOf(url)}) failed: ${lastError}` });
   }

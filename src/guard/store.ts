@@ -56,7 +56,7 @@ const toBan = (row: BanRow): StoredBan => ({
   bannedAt: row.banned_at,
   until: row.until,
   failures: row.failures,
-  kind: row.kind as FailureKind,
+  kind: row.kind as BanRecord["kind"],
   offence: row.offence,
 });
 

@@ -13,7 +13,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { haTimestamp, IpBansFileBackend } from "../../src/guard/backends/ip-bans-file.js";
+import { IpBansFileBackend } from "../../src/guard/backends/ip-bans-file.js";
+import { haTimestamp } from "../../src/guard/backends/ip-bans-text.js";
 
 const dir = mkdtempSync(join(tmpdir(), "hassguard-ipbans-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -7,6 +7,8 @@ import mqtt, { type MqttClient } from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GuardBus } from "../../src/guard/bus.js";
 import { MqttState } from "../../src/guard/mqtt-state.js";
+import { StatsKeeper } from "../../src/guard/stats.js";
+import { GuardStore } from "../../src/guard/store.js";
 import { waitFor } from "./helpers.js";
 
 /** A real Mosquitto started by the test on its own port, with its own configuration. */
@@ -29,9 +31,9 @@ async function freePort(): Promise<number> {
   });
 }
 
-beforeAll(async () => {
-  const port = await freePort();
-  const conf = join(dir, "mosquitto.conf");
+/** Starts Mosquitto on `port` without persistence (a restart is an empty broker) and waits until it listens. */
+async function startBroker(port: number): Promise<ChildProcess> {
+  const conf = join(dir, `mosquitto-${port}.conf`);
   writeFileSync(
     conf,
     [
@@ -43,12 +45,12 @@ beforeAll(async () => {
       "",
     ].join("\n"),
   );
-  broker = spawn(MOSQUITTO, ["-c", conf], { stdio: "ignore" });
-  url = `mqtt://127.0.0.1:${port}`;
+  // a session of its own: nothing the broker does can signal the test worker
+  const child = spawn(MOSQUITTO, ["-c", conf], { stdio: "ignore", detached: true });
   await waitFor(
     async () => {
       try {
-        const probe = await mqtt.connectAsync(url, { connectTimeout: 500, reconnectPeriod: 0 });
+        const probe = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { connectTimeout: 500, reconnectPeriod: 0 });
         await probe.endAsync();
         return true;
       } catch {
@@ -58,6 +60,13 @@ beforeAll(async () => {
     10_000,
     "mosquitto to listen",
   );
+  return child;
+}
+
+beforeAll(async () => {
+  const port = await freePort();
+  broker = await startBroker(port);
+  url = `mqtt://127.0.0.1:${port}`;
   observer = await mqtt.connectAsync(url, { reconnectPeriod: 0 });
   observer.on("message", (topic, payload) => {
     messages.set(topic, payload.toString());
@@ -136,6 +145,77 @@ describe.skipIf(!existsSync(MOSQUITTO))("MQTT discovery state (real Mosquitto)",
     // a clean stop says offline
     await part.stop();
     await waitFor(() => messages.get("hassguard/availability") === "offline", 3000, "offline after stop");
+  });
+
+  it("publishes the current state on a fresh start, though the statistics were said before MQTT listened", async () => {
+    const bus = new GuardBus();
+    const store = new GuardStore(join(dir, "fresh.sqlite"));
+    // the guard's order: the statistics part starts (and says its first numbers) before the MQTT part
+    const stats = new StatsKeeper(bus, store);
+    await stats.start();
+    await observer.subscribeAsync("hassguard_fresh/#");
+    const part = new MqttState(bus, { url, discoveryPrefix: "homeassistant", baseTopic: "hassguard_fresh" }, "1");
+    await part.start();
+    // a new install: no failed login, nothing changes, and yet every sensor gets a value
+    await waitFor(() => messages.has("hassguard_fresh/state"), 5000, "the first state");
+    expect(JSON.parse(messages.get("hassguard_fresh/state") ?? "{}")).toEqual({
+      failures24h: 0,
+      activeBans: 0,
+      lastAttacker: null,
+      underAttack: false,
+    });
+    await part.stop();
+    await stats.stop();
+    store.close();
+  });
+
+  it("announces and publishes the state again when it reconnects to a restarted (empty) broker", async () => {
+    const port = await freePort();
+    let own = await startBroker(port);
+    const ownUrl = `mqtt://127.0.0.1:${port}`;
+    const bus = new GuardBus();
+    bus.emit("stats", { failures24h: 3, activeBans: 1, lastAttacker: "203.0.113.8", underAttack: true });
+    const part = new MqttState(bus, { url: ownUrl, discoveryPrefix: "homeassistant", baseTopic: "hassguard" }, "1", {
+      reconnectPeriodMs: 100,
+    });
+    await part.start();
+    // what a newcomer (Home Assistant) gets: retained messages, or live ones when it came just before them
+    const newcomerSees = async (): Promise<Map<string, string>> => {
+      const seen = new Map<string, string>();
+      const late = await mqtt.connectAsync(ownUrl, { reconnectPeriod: 0 });
+      late.on("message", (topic, payload) => seen.set(topic, payload.toString()));
+      await late.subscribeAsync(["homeassistant/#", "hassguard/#"]);
+      try {
+        await waitFor(
+          () => seen.has("hassguard/state") && seen.get("hassguard/availability") === "online",
+          10_000,
+          "the state",
+        );
+        return seen;
+      } finally {
+        await late.endAsync();
+      }
+    };
+    await waitFor(() => part.announcements === 1, 10_000, "the first announcement");
+    expect(JSON.parse((await newcomerSees()).get("hassguard/state") ?? "{}")).toMatchObject({ activeBans: 1 });
+    const announced = part.announcements;
+    own.kill("SIGKILL");
+    await new Promise((resolve) => own.once("exit", resolve));
+    own = await startBroker(port);
+    try {
+      await waitFor(() => part.announcements > announced, 15_000, "the re-announcement after reconnecting");
+      const seen = await newcomerSees();
+      expect(JSON.parse(seen.get("hassguard/state") ?? "{}")).toEqual({
+        failures24h: 3,
+        activeBans: 1,
+        lastAttacker: "203.0.113.8",
+        underAttack: true,
+      });
+      expect([...seen.keys()].filter((t) => t.endsWith("/config"))).toHaveLength(5);
+    } finally {
+      await part.stop();
+      own.kill("SIGTERM");
+    }
   });
 
   it("a guard killed with -9 goes offline through its last will", async () => {

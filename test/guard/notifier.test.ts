@@ -3,7 +3,6 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GuardBus } from "../../src/guard/bus.js";
 import { validateGuardConfig } from "../../src/guard/config.js";
-import { HomeAssistantUnban } from "../../src/guard/ha-unban.js";
 import { Notifier } from "../../src/guard/notifier.js";
 import { parseLine } from "../../src/guard/parser.js";
 import { failLine } from "./helpers.js";
@@ -44,8 +43,11 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
+/** A user agent with markup, Markdown, a right-to-left override, a zero-width space and a control character. */
+const HOSTILE_AGENT = "Evil <b>*bot*</b> (X11) \u202egnp.exe\u200b https://evil.example \u0000";
+
 function ban(address: string, bus: GuardBus) {
-  const failure = parseLine(failLine(address, "/auth/login_flow/abc", "Evil <b>*bot*</b>\u0000"));
+  const failure = parseLine(failLine(address, "/auth/login_flow/abc", HOSTILE_AGENT));
   if (failure?.type !== "failure") throw new Error("fixture line did not parse");
   bus.emit("failure", { failure, at: Date.now() });
   bus.emit("ban", {
@@ -75,11 +77,31 @@ describe("notifier", () => {
     expect(ha?.body.notification_id).toBe("hassguard_ban_203.0.113.21");
     const message = String(ha?.body.message);
     expect(message).toContain("Banned 203.0.113.21");
+    // a persistent notification is Markdown: the attacker's text is escaped, shown and never interpreted
     expect(message).toContain("URL: /auth/login\\_flow/abc");
-    // the attacker's user agent is shown escaped: no markup, no control characters
-    expect(message).toContain("User agent: Evil \\<b\\>\\*bot\\*\\</b\\>?");
+    expect(message).toContain(
+      "User agent: Evil \\<b\\>\\*bot\\*\\</b\\> \\(X11\\) \\<U\\+202E\\>gnp\\.exe\\<U\\+200B\\> https\\://evil\\.example ?",
+    );
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: no control character may be left
+    expect(message).not.toMatch(/[\u202e\u200b\u0000]/);
+    await notifier.stop();
+  });
+
+  it("posts the webhook as JSON: the raw fields, and a plain-text message", async () => {
+    received.length = 0;
+    const config = validateGuardConfig({ notify: { webhook: { url: `${base}/hook` } } }, "test");
+    const bus = new GuardBus();
+    const notifier = new Notifier(bus, config.notify, { baseDelayMs: 10 });
+    await notifier.start();
+    ban("203.0.113.25", bus);
+    await notifier.settle();
     const hook = received.find((r) => r.path === "/hook");
-    expect(hook?.body).toMatchObject({ event: "ban", address: "203.0.113.21", kind: "password", failures: 5 });
+    expect(hook?.body).toMatchObject({ event: "ban", address: "203.0.113.25", kind: "password", failures: 5 });
+    // JSON is the escaping: the field arrives as the parser read it (its control characters already "?")
+    expect(hook?.body.userAgent).toBe("Evil <b>*bot*</b> (X11) \u202egnp.exe\u200b https://evil.example ?");
+    expect(hook?.body.url).toBe("/auth/login_flow/abc");
+    expect(String(hook?.body.message)).toContain("URL: /auth/login_flow/abc");
+    expect(String(hook?.body.message)).not.toMatch(/[\\\u202e\u200b]/);
     await notifier.stop();
   });
 
@@ -95,6 +117,14 @@ describe("notifier", () => {
     ban("203.0.113.22", bus);
     await notifier.settle();
     expect(received.map((r) => r.path)).toEqual(["/api/services/notify/mobile_app_phone"]);
+    // a notify service (a phone push) shows plain text: no Markdown backslashes, but no bidi or invisible
+    // characters either (a right-to-left override would reorder what the owner reads)
+    const message = String(received[0]?.body.message);
+    expect(message).toContain("URL: /auth/login_flow/abc");
+    expect(message).toContain("User agent: Evil <b>*bot*</b> (X11) <U+202E>gnp.exe<U+200B> https://evil.example ?");
+    expect(message).not.toContain("\\");
+    expect(message).not.toMatch(/[\u202e\u200b]/);
+    expect(received[0]?.body.notification_id).toBeUndefined();
     await notifier.stop();
   });
 
@@ -105,6 +135,8 @@ describe("notifier", () => {
     const bus = new GuardBus();
     const warnings: string[] = [];
     bus.on({}, "warning", ({ message }) => warnings.push(message));
+    const notified: unknown[] = [];
+    bus.on(notified, "notified", (delivery) => notified.push(delivery));
     const notifier = new Notifier(bus, config.notify, { baseDelayMs: 20 });
     await notifier.start();
     const started = Date.now();
@@ -113,7 +145,7 @@ describe("notifier", () => {
     expect(received.filter((r) => r.path === "/flaky")).toHaveLength(3);
     // back-off: 20 ms, then 40 ms
     expect(Date.now() - started).toBeGreaterThanOrEqual(60);
-    expect(notifier.deliveries).toEqual([{ channel: "webhook", ok: true, attempts: 3 }]);
+    expect(notified).toEqual([{ channel: "webhook", ok: true, attempts: 3 }]);
 
     const denied = new Notifier(
       bus,
@@ -126,7 +158,7 @@ describe("notifier", () => {
     await denied.start();
     ban("203.0.113.24", bus);
     await denied.settle();
-    expect(denied.deliveries).toEqual([{ channel: "webhook", ok: false, attempts: 1 }]);
+    expect(notified.at(-1)).toEqual({ channel: "webhook", ok: false, attempts: 1 });
     expect(warnings.at(-1)).toContain("HTTP 401");
     // a webhook's path can be its secret: never shown
     expect(warnings.at(-1)).not.toContain("/denied");
@@ -151,31 +183,5 @@ describe("notifier", () => {
     expect(received[2]?.body.suppressed).toBe(48);
     expect(String(received[2]?.body.title)).toContain("banned");
     await notifier.stop();
-  });
-});
-
-describe("Home Assistant's own ban", () => {
-  it("is lifted through http.unban when the instance has it, and the owner is told when it has not", async () => {
-    received.length = 0;
-    const bus = new GuardBus();
-    const warnings: string[] = [];
-    bus.on({}, "warning", ({ message }) => warnings.push(message));
-    const part = new HomeAssistantUnban(bus, { url: base, token: "tok" });
-    await part.start();
-    bus.emit("unban", { address: "203.0.113.30", reason: "command" });
-    await part.settle();
-    expect(received).toEqual([
-      { path: "/api/services/http/unban", authorization: "Bearer tok", body: { ip_address: "203.0.113.30" } },
-    ]);
-    expect(part.results).toEqual([{ address: "203.0.113.30", lifted: true }]);
-    await part.stop();
-
-    const without = new HomeAssistantUnban(bus, { url: `${base}/denied`, token: "tok" });
-    await without.start();
-    bus.emit("unban", { address: "203.0.113.31", reason: "expired" });
-    await without.settle();
-    expect(without.results).toEqual([{ address: "203.0.113.31", lifted: false }]);
-    expect(warnings.at(-1)).toContain("stays until Home Assistant restarts");
-    await without.stop();
   });
 });

@@ -1,6 +1,5 @@
 import { existsSync } from "node:fs";
 import type { Command } from "commander";
-import { normalizeAddress } from "../../guard/address.js";
 import {
   type GuardConfig,
   GuardConfigError,
@@ -14,14 +13,14 @@ import {
 // the guard's heavier modules (SQLite, MQTT, the service itself) load only when a guard command runs, so
 // every other hassguard command starts without them
 const loadGuard = () => import("../../guard/guard.js");
-const loadStore = () => import("../../guard/store.js");
 
 import { UsageError } from "../exit.js";
 import { VERSION } from "../version.js";
+import { registerGuardControl } from "./guard-control.js";
 
 /** `hassguard guard`: the long-running guard and its subcommands (issue 5). */
 
-interface SettingsFlags {
+export interface SettingsFlags {
   config?: string;
   log?: string;
   source?: string;
@@ -41,9 +40,11 @@ interface SettingsFlags {
   mqttUsername?: string;
   journalMatch?: string[];
   supervisorUrl?: string;
+  controlSocket?: string;
+  ipBans?: string;
 }
 
-const collect = (value: string, previous: string[] = []) => [...previous, value];
+export const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 function addSettingsFlags(command: Command): Command {
   return command
@@ -58,6 +59,7 @@ function addSettingsFlags(command: Command): Command {
     .option("--trusted-proxy <cidr>", "a reverse proxy in front of Home Assistant (repeatable)", collect)
     .option("--backend <backend>", "nftables | ip-bans=PATH | dry-run (repeatable)", collect)
     .option("--store <file>", "SQLite file for events and bans")
+    .option("--control-socket <path>", "the running guard's control socket (default: beside the store, .sock)")
     .option("--ha-threshold <n>", "Home Assistant's login_attempts_threshold, for guard check's comparison")
     .option(
       "--journal-match <FIELD=value>",
@@ -91,6 +93,8 @@ function flagLayer(flags: SettingsFlags): Record<string, unknown> {
     trustedProxies: flags.trustedProxy,
     backends: flags.backend,
     store: flags.store,
+    controlSocket: flags.controlSocket,
+    ipBansFile: flags.ipBans,
     haThreshold: numberOrText(flags.haThreshold),
     journalMatch: flags.journalMatch,
     supervisorUrl: flags.supervisorUrl,
@@ -116,14 +120,14 @@ export function resolveGuardConfig(flags: SettingsFlags, env: NodeJS.ProcessEnv 
   }
 }
 
-const say = (message: string) => process.stderr.write(`hassguard guard: ${message}\n`);
+export const say = (message: string) => process.stderr.write(`hassguard guard: ${message}\n`);
 
 async function runGuard(flags: SettingsFlags): Promise<void> {
   const config = resolveGuardConfig(flags);
   const { Guard } = await loadGuard();
   const guard = new Guard(config, { say, version: VERSION });
   await guard.start();
-  say(`watching (${config.backends.join(", ")}; store ${config.store})`);
+  say(`watching (${config.backends.join(", ")}; store ${config.store}; control socket ${guard.controlSocket})`);
   await new Promise<void>((resolve) => {
     const done = () => resolve();
     process.once("SIGINT", done);
@@ -148,54 +152,7 @@ export function registerGuard(program: Command): void {
       process.stdout.write(`${JSON.stringify(guardConfigJsonSchema(), null, 2)}\n`);
     });
 
-  guard
-    .command("bans")
-    .description("list the active bans")
-    .option("--store <file>", "SQLite file of the guard")
-    .option("--config <file>", "guard.yaml")
-    .option("--format <format>", "text|json", "text")
-    .action(async (flags: { store?: string; config?: string; format: string }) => {
-      const config = resolveGuardConfig(flags);
-      const { GuardStore } = await loadStore();
-      const store = new GuardStore(config.store);
-      try {
-        const bans = store
-          .activeBans(Date.now())
-          .map((ban) => ({ address: ban.address, until: new Date(ban.until).toISOString() }));
-        if (flags.format === "json") process.stdout.write(`${JSON.stringify({ bans }, null, 2)}\n`);
-        else if (bans.length === 0) process.stdout.write("no active bans\n");
-        else for (const ban of bans) process.stdout.write(`${ban.address}  until ${ban.until}\n`);
-      } finally {
-        store.close();
-      }
-    });
-
-  guard
-    .command("unban")
-    .description("lift a ban now, from the store and every backend (a running guard follows within a second)")
-    .argument("<address>", "the banned address")
-    .option("--store <file>", "SQLite file of the guard")
-    .option("--config <file>", "guard.yaml")
-    .option("--backend <backend>", "nftables | ip-bans=PATH | dry-run (repeatable)", collect)
-    .action(async (text: string, flags: { store?: string; config?: string; backend?: string[] }) => {
-      const address = normalizeAddress(text);
-      if (!address) throw new UsageError(`'${text}' is not an IP address`);
-      const config = resolveGuardConfig(flags);
-      const { GuardStore } = await loadStore();
-      const { buildBackends } = await loadGuard();
-      const store = new GuardStore(config.store);
-      try {
-        const lifted = store.liftBan(address, Date.now(), "command");
-        for (const backend of buildBackends(config.backends, { say })) {
-          await backend.unban(address).catch((error: Error) => say(`${backend.name}: ${error.message}`));
-        }
-        process.stdout.write(
-          lifted ? `unbanned ${address}\n` : `${address} was not banned; removed from the backends anyway\n`,
-        );
-      } finally {
-        store.close();
-      }
-    });
+  registerGuardControl(guard);
 
   addSettingsFlags(
     guard
