@@ -214,7 +214,8 @@ export class ConfigLoader {
     try {
       const stat = statSync(full);
       if (!stat.isFile()) {
-        this.error(at, `${relative} is not a file`);
+        // at the include that names it, or on the file itself when nothing included it
+        this.error(at ?? { file: relative, line: 0, column: 0 }, `${relative} is not a file`);
         return undefined;
       }
       if (stat.size > LIMITS.maxYamlBytes) {
@@ -272,7 +273,8 @@ export class ConfigLoader {
   private error(at: SourcePos | undefined, message: string): void {
     this.errors.push({
       source: "config",
-      ...(at === undefined ? {} : { file: at.file, line: at.line }),
+      ...(at === undefined ? {} : { file: at.file }),
+      ...(at === undefined || at.line === 0 ? {} : { line: at.line }),
       message,
     });
   }
