@@ -141,6 +141,20 @@ describe("YAML read as Home Assistant's PyYAML reads it", () => {
     }
   });
 
+  it("values on a continuation line the loader had to indent keep the line and column they have in the file", () => {
+    const converted = convertYaml("a:\n  b: [one,\ntwo, three]\n", "t.yaml", () => {
+      throw new Error("no tags here");
+    });
+    expect(converted.problems).toEqual([]);
+    const b = converted.root?.kind === "map" ? converted.root.entries[0]?.value : undefined;
+    const items = b?.kind === "map" ? b.entries[0]?.value : undefined;
+    expect(items?.kind === "seq" && items.items.map((i) => i.pos)).toEqual([
+      { file: "t.yaml", line: 2, column: 7 },
+      { file: "t.yaml", line: 3, column: 1 },
+      { file: "t.yaml", line: 3, column: 6 },
+    ]);
+  });
+
   it("refuses nesting deeper than any configuration needs with one error, without running out of stack", async () => {
     const root = makeTree({
       "configuration.yaml": "deep: !include deep.yaml\nflow: !include flow.yaml\nafter: ok\n",
