@@ -11,12 +11,20 @@ export interface IntegrationConfig {
 
 /**
  * Every block configuring `domain`: top-level keys `domain` and `domain <label>` (Home Assistant accepts both)
- * after the packages are merged in (a package's block is part of the main one, its values keep their place).
+ * after the packages are merged in (a package's block is part of the main one, its values keep their place),
+ * and each item of one that is a list.
  */
 export function integrationConfigs(config: ConfigFacts, domain: string): IntegrationConfig[] {
+  // a block merged as a list (`mqtt:` from several packages) holds one configuration per item
   return (config.merged?.entries ?? [])
     .filter((entry) => entry.key === domain || entry.key.startsWith(`${domain} `))
-    .map((entry) => ({ domain, key: entry.key, node: entry.value }));
+    .flatMap((entry) =>
+      (entry.value.kind === "seq" ? entry.value.items : [entry.value]).map((node) => ({
+        domain,
+        key: entry.key,
+        node,
+      })),
+    );
 }
 
 /** Which `http:` settings Home Assistant actually runs with, and where they come from. */

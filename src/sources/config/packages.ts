@@ -28,6 +28,8 @@ const LIST_DOMAINS = new Set([
   // PACKAGE_MERGE_HINT = "list" (automation/config.py, template/config.py)
   "automation",
   "template",
+  // CONFIG_SCHEMA `{DOMAIN: vol.All(cv.ensure_list, cv.remove_falsy, [CONFIG_SCHEMA_BASE])}` (mqtt/__init__.py)
+  "mqtt",
   // PLATFORM_SCHEMA: the entity platforms people most often put in packages
   "sensor",
   "binary_sensor",
@@ -46,7 +48,7 @@ const LIST_DOMAINS = new Set([
   "tts",
 ]);
 /** Blocks merged as mappings whatever their shape: `http` and the others whose settings hassguard judges. */
-const MAPPING_DOMAINS = new Set(["http", "recorder", "influxdb", "logger", "frontend", "script", "mqtt"]);
+const MAPPING_DOMAINS = new Set(["http", "recorder", "influxdb", "logger", "frontend", "script"]);
 
 /** `cv.slug`: what `slugify` leaves unchanged. */
 const SLUG = /^[a-z0-9]+(?:_[a-z0-9]+)*$/;

@@ -84,6 +84,22 @@ describe("the merge rules of config.py (merge_packages_config, _recursive_merge)
     expect(getPath(facts.configuration, "http", "ssl_profile")).toBeUndefined();
   });
 
+  it("joins mqtt: blocks as a list (its CONFIG_SCHEMA is one), each judged where it is written", async () => {
+    const root = writeTree({
+      "configuration.yaml":
+        "homeassistant:\n  packages: !include_dir_named packages\nmqtt:\n  broker: 203.0.113.7\n  username: u\n",
+      "packages/a.yaml": "mqtt:\n  broker: 198.51.100.4\n  username: a\n",
+      "packages/b.yaml": "mqtt:\n  broker: 198.51.100.5\n  username: b\n",
+    });
+    const { facts, findings } = await audit(root);
+    expect(getPath(facts.merged, "mqtt")).toMatchObject({ kind: "seq", items: [{}, {}, {}] });
+    expect(brief(findings.filter((f) => f.id === "integrations/no-tls")).map((f) => f.at)).toEqual([
+      "configuration.yaml:4:11",
+      "packages/a.yaml:2:11",
+      "packages/b.yaml:2:11",
+    ]);
+  });
+
   it("keeps the main value when a package sets it again, merges nothing after it in that block, and says so", async () => {
     const root = writeTree({
       "configuration.yaml": "homeassistant:\n  packages:\n    late: !include late.yaml\nhttp:\n  server_port: 8123\n",
