@@ -62,17 +62,17 @@ export interface MergedPackages {
 export function mergePackages(configuration: YMap | undefined): MergedPackages {
   const errors: SourceError[] = [];
   if (configuration === undefined) return { errors };
-  const top = new MutableMap(configuration.pos);
+  const top = new MapBuilder(configuration.pos);
   for (const entry of configuration.entries) top.set(entry, valueOrEmptyMap(entry.value));
   const packagesEntry = getEntry(get(configuration, "homeassistant"), "packages");
   const packages = packagesEntry?.value;
-  if (packages === undefined || isEmpty(packages)) return { merged: top.freeze(), errors };
+  if (packages === undefined || isEmpty(packages)) return { merged: top.build(), errors };
   const error = (pos: SourcePos, message: string) =>
     errors.push({ source: "config", file: pos.file, line: pos.line, message });
   if (packages.kind !== "map" || packages.entries.some((p) => p.value.kind === "scalar")) {
     // _PACKAGES_CONFIG_SCHEMA fails: "Invalid package configuration", and no package is merged
     error(packages.pos, "`packages:` must map each package name to a mapping; Home Assistant merges no package");
-    return { merged: top.freeze(), errors };
+    return { merged: top.build(), errors };
   }
   for (const pkg of packages.entries) {
     const definition = pkg.value;
@@ -93,11 +93,11 @@ export function mergePackages(configuration: YMap | undefined): MergedPackages {
     }
     for (const block of definition.entries) mergeBlock(top, pkg.key, block, error);
   }
-  return { merged: top.freeze(), errors };
+  return { merged: top.build(), errors };
 }
 
 function mergeBlock(
-  top: MutableMap,
+  top: MapBuilder,
   packageName: string,
   block: YEntry,
   error: (pos: SourcePos, message: string) => void,
@@ -114,24 +114,24 @@ function mergeBlock(
     return;
   }
   const existing = top.get(block.key);
-  if (mergesAsList(domain, existing?.value, block.value)) {
-    top.set(existing ?? block, concatenated(existing?.value, block.value));
+  if (mergesAsList(domain, existing, block.value)) {
+    top.set(block, ListBuilder.of(existing, block.value).append(block.value));
     return;
   }
   if (block.value.kind === "seq") {
     error(block.keyPos, `package ${packageName}: ${block.key} cannot be merged, expected a mapping`);
     return;
   }
-  if (existing !== undefined && existing.value.kind !== "map") {
+  const target = MapBuilder.of(existing, block.value.pos);
+  if (target === undefined) {
     error(
       block.keyPos,
       `package ${packageName}: ${block.key} cannot be merged, the main configuration's is not a mapping`,
     );
     return;
   }
-  const target = existing?.value.kind === "map" ? MutableMap.from(existing.value) : new MutableMap(block.value.pos);
+  top.set(block, target);
   const duplicate = mergeInto(target, block.value);
-  top.set(existing ?? block, target.freeze());
   if (duplicate !== undefined) {
     error(
       duplicate.keyPos,
@@ -141,7 +141,7 @@ function mergeBlock(
 }
 
 /** `_recursive_merge`: returns the entry that stopped the merge, if one did. */
-function mergeInto(target: MutableMap, source: YNode): YEntry | undefined {
+function mergeInto(target: MapBuilder, source: YNode): YEntry | undefined {
   if (source.kind !== "map") return undefined;
   let duplicate: YEntry | undefined;
   for (const entry of source.entries) {
@@ -149,36 +149,25 @@ function mergeInto(target: MutableMap, source: YNode): YEntry | undefined {
     const existing = target.get(entry.key);
     if (value.kind === "map") {
       if (value.entries.length === 0) continue;
-      if (existing !== undefined && existing.value.kind !== "map") return entry; // Home Assistant fails here too
-      const inner = existing?.value.kind === "map" ? MutableMap.from(existing.value) : new MutableMap(value.pos);
+      const inner = MapBuilder.of(existing, value.pos);
+      if (inner === undefined) return entry; // not a mapping there: Home Assistant fails on it too
+      target.set(entry, inner);
       duplicate = mergeInto(inner, value);
-      target.set(existing ?? entry, inner.freeze());
     } else if (value.kind === "seq") {
-      target.set(existing ?? entry, concatenated(existing?.value, value));
+      target.set(entry, ListBuilder.of(existing, value).append(value));
     } else {
-      if (existing !== undefined && !(existing.value.kind === "scalar" && existing.value.value === null)) return entry;
-      target.set(existing ?? entry, value);
+      if (existing !== undefined && !isNull(existing)) return entry;
+      target.set(entry, value);
     }
   }
   return duplicate;
 }
 
-function mergesAsList(domain: string, main: YNode | undefined, pkg: YNode): boolean {
+function mergesAsList(domain: string, main: Built | undefined, pkg: YNode): boolean {
   if (LIST_DOMAINS.has(domain)) return true;
   if (MAPPING_DOMAINS.has(domain)) return false;
-  if (pkg.kind === "seq" || main?.kind === "seq") return true;
+  if (pkg.kind === "seq" || (main !== undefined && kindOf(main) === "seq")) return true;
   return pkg.kind === "map" && get(pkg, "platform") !== undefined;
-}
-
-/** `cv.remove_falsy(cv.ensure_list(a) + cv.ensure_list(b))`, each item keeping its own position. */
-function concatenated(main: YNode | undefined, pkg: YNode): YSeq {
-  const items = [...asItems(main), ...asItems(pkg)].filter((item) => !isEmpty(item));
-  return { kind: "seq", items, pos: main?.pos ?? pkg.pos };
-}
-
-function asItems(node: YNode | undefined): YNode[] {
-  if (node === undefined || (node.kind === "scalar" && node.value === null)) return [];
-  return node.kind === "seq" ? node.items : [node];
 }
 
 /** Python's falsiness for what YAML can hold: None, "", 0, False, {} and []. */
@@ -194,30 +183,84 @@ function valueOrEmptyMap(node: YNode): YNode {
 }
 
 /**
- * Entries by key, in insertion order, for building merged mappings without touching the loaded tree (whose
- * nodes aliases share). A key set again keeps its first position and the entry of its first occurrence.
+ * Merged values are built apart from the loaded tree (whose nodes aliases share, so it is never changed), each
+ * mapping or list copied once however many packages add to it: merging stays linear.
  */
-class MutableMap {
-  private readonly entries = new Map<string, YEntry>();
+type Built = YNode | MapBuilder | ListBuilder;
+
+function kindOf(value: Built): YNode["kind"] {
+  return value instanceof MapBuilder ? "map" : value instanceof ListBuilder ? "seq" : value.kind;
+}
+
+function isNull(value: Built): boolean {
+  return (
+    !(value instanceof MapBuilder || value instanceof ListBuilder) && value.kind === "scalar" && value.value === null
+  );
+}
+
+function build(value: Built): YNode {
+  return value instanceof MapBuilder || value instanceof ListBuilder ? value.build() : value;
+}
+
+/** Entries by key in insertion order; a key set again keeps its first position. */
+class MapBuilder {
+  private readonly entries = new Map<string, { keyPos: SourcePos; value: Built }>();
 
   constructor(private readonly pos: SourcePos) {}
 
-  static from(map: YMap): MutableMap {
-    const copy = new MutableMap(map.pos);
-    for (const entry of map.entries) copy.set(entry, entry.value);
+  /** A builder for what is there (a copy of a loaded mapping), a new one for nothing, undefined for a non-mapping. */
+  static of(existing: Built | undefined, pos: SourcePos): MapBuilder | undefined {
+    if (existing instanceof MapBuilder) return existing;
+    if (existing === undefined || isNull(existing)) return new MapBuilder(pos);
+    if (existing instanceof ListBuilder || existing.kind !== "map") return undefined;
+    const copy = new MapBuilder(existing.pos);
+    for (const entry of existing.entries) copy.set(entry, entry.value);
     return copy;
   }
 
-  get(key: string): YEntry | undefined {
-    return this.entries.get(key);
+  get(key: string): Built | undefined {
+    return this.entries.get(key)?.value;
   }
 
-  set(entry: YEntry, value: YNode): void {
+  set(entry: YEntry, value: Built): void {
     const first = this.entries.get(entry.key);
-    this.entries.set(entry.key, { key: entry.key, keyPos: first?.keyPos ?? entry.keyPos, value });
+    this.entries.set(entry.key, { keyPos: first?.keyPos ?? entry.keyPos, value });
   }
 
-  freeze(): YMap {
-    return { kind: "map", entries: [...this.entries.values()], pos: this.pos };
+  build(): YMap {
+    const entries: YEntry[] = [];
+    for (const [key, { keyPos, value }] of this.entries) entries.push({ key, keyPos, value: build(value) });
+    return { kind: "map", entries, pos: this.pos };
+  }
+}
+
+/** `cv.remove_falsy(cv.ensure_list(a) + cv.ensure_list(b))`, each item keeping its own position. */
+class ListBuilder {
+  private readonly items: YNode[] = [];
+
+  private constructor(private readonly pos: SourcePos) {}
+
+  static of(existing: Built | undefined, fallback: YNode): ListBuilder {
+    if (existing instanceof ListBuilder) return existing;
+    const list = new ListBuilder(
+      existing === undefined || existing instanceof MapBuilder ? fallback.pos : existing.pos,
+    );
+    if (existing instanceof MapBuilder) list.push(existing.build());
+    else if (existing !== undefined) list.append(existing);
+    return list;
+  }
+
+  append(node: YNode): this {
+    if (node.kind === "seq") for (const item of node.items) this.push(item);
+    else this.push(node);
+    return this;
+  }
+
+  private push(item: YNode): void {
+    if (!isEmpty(item)) this.items.push(item);
+  }
+
+  build(): YSeq {
+    return { kind: "seq", items: this.items, pos: this.pos };
   }
 }

@@ -40,7 +40,8 @@ export function convertYaml(text: string, file: string, resolveTag: TagResolver)
   const parsed = parseYaml(text);
   const problems: ConvertProblem[] = [...parsed.problems];
   if (parsed.document === undefined) return { root: undefined, problems, fatal: true };
-  const posAt = (offset: number | undefined): SourcePos => ({ file, ...parsed.positionOf(offset ?? 0) });
+  const position = parsed.positionIn(file);
+  const posAt = (offset: number | undefined): SourcePos => position(offset ?? 0);
   const converter = new Converter(parsed.document, posAt, resolveTag, problems);
   const contents = parsed.document.contents;
   // An empty file is an empty mapping to Home Assistant (`load_yaml` returns `OrderedDict()`).

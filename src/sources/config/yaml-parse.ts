@@ -1,4 +1,5 @@
-import { Composer, type CST, type Document, LineCounter, Parser } from "yaml";
+import { Composer, type CST, type Document, Lexer, LineCounter, Parser } from "yaml";
+import type { SourcePos } from "../../model/yaml-node.js";
 import { withCheapDebugSwitches } from "./env-shield.js";
 import { LIMITS } from "./limits.js";
 import { firstNonPrintable, reindentContinuations } from "./pyyaml-text.js";
@@ -13,8 +14,11 @@ export interface ParseProblem {
 export interface ParsedYaml {
   /** Undefined when the file could not be read as YAML at all (then `problems` says why, once). */
   document?: Document.Parsed;
-  /** 1-based line and column of an offset in the original text. */
-  positionOf: (offset: number) => { line: number; column: number };
+  /**
+   * `file:line:column` of an offset in the original text. Called for every node of every file: one object per
+   * call, and the line shifts of re-indented text (pyyaml-text.ts) looked up only when there are any.
+   */
+  positionIn: (file: string) => (offset: number) => SourcePos;
   problems: ParseProblem[];
 }
 
@@ -36,10 +40,16 @@ const OPTIONS = {
 export function parseYaml(text: string): ParsedYaml {
   const problems: ParseProblem[] = [];
   const original = compose(text);
-  const positionOf = (counter: LineCounter, shifts?: ReadonlyMap<number, number>) => (offset: number) => {
-    const { line, col } = counter.linePos(offset);
-    return { line, column: Math.max(1, col - (shifts?.get(line) ?? 0)) };
-  };
+  const positionIn = (counter: LineCounter, shifts?: ReadonlyMap<number, number>) => (file: string) =>
+    shifts === undefined
+      ? (offset: number): SourcePos => {
+          const { line, col } = counter.linePos(offset);
+          return { file, line, column: col };
+        }
+      : (offset: number): SourcePos => {
+          const { line, col } = counter.linePos(offset);
+          return { file, line, column: Math.max(1, col - (shifts.get(line) ?? 0)) };
+        };
   let chosen = original;
   let shifts: ReadonlyMap<number, number> | undefined;
   if (original.failure === undefined && original.document.errors.length > 0) {
@@ -50,30 +60,32 @@ export function parseYaml(text: string): ParsedYaml {
       shifts = reindented?.shifts;
     }
   }
-  const position = positionOf(chosen.lineCounter, shifts);
+  const positions = positionIn(chosen.lineCounter, shifts);
+  const position = positions("");
   if (chosen.failure !== undefined) {
-    problems.push({ ...position(chosen.failure.offset), message: chosen.failure.message });
-    return { positionOf: position, problems };
+    const { line, column } = position(chosen.failure.offset);
+    problems.push({ line, column, message: chosen.failure.message });
+    return { positionIn: positions, problems };
   }
   const { document } = chosen;
   const [error] = document.errors;
   if (error !== undefined) {
     const more = document.errors.length > 1 ? ` (and ${document.errors.length - 1} more errors after it)` : "";
-    problems.push({
-      ...position(error.pos[0]),
-      message: `invalid YAML: ${firstLine(error.message)}${more}; file not loaded`,
-    });
-    return { positionOf: position, problems };
+    const { line, column } = position(error.pos[0]);
+    problems.push({ line, column, message: `invalid YAML: ${firstLine(error.message)}${more}; file not loaded` });
+    return { positionIn: positions, problems };
   }
   const unprintable = firstNonPrintable(text);
   if (unprintable >= 0) {
     const code = (text.codePointAt(unprintable) ?? 0).toString(16).toUpperCase().padStart(4, "0");
+    const { line, column } = position(unprintable);
     problems.push({
-      ...position(unprintable),
+      line,
+      column,
       message: `character U+${code} is not allowed in YAML: Home Assistant refuses to load this file (read here anyway)`,
     });
   }
-  return { document, positionOf: position, problems };
+  return { document, positionIn: positions, problems };
 }
 
 type Composed =
@@ -94,58 +106,31 @@ function compose(text: string): Composed {
 }
 
 function composeOnce(text: string, lineCounter: LineCounter): Composed {
-  {
-    const tokens = Array.from(new Parser(lineCounter.addNewLine).parse(text));
-    for (const token of tokens) {
-      const deep = tooDeep(token);
-      if (deep !== undefined) {
-        return {
-          lineCounter,
-          failure: {
-            offset: deep,
-            message: `nested deeper than ${LIMITS.maxNestingDepth} levels (a configuration nests a few dozen at most); file not loaded`,
-          },
-        };
-      }
-    }
-    const composer = new Composer(OPTIONS);
-    let document: Document.Parsed | undefined;
-    let documents = 0;
-    for (const composed of composer.compose(tokens, true, text.length)) {
-      documents++;
-      document ??= composed as Document.Parsed;
-    }
-    if (document === undefined) return { lineCounter, failure: { offset: 0, message: "no YAML document" } };
-    if (documents > 1) {
-      return {
-        lineCounter,
-        failure: {
-          offset: 0,
-          message: "several YAML documents (`---`) in one file: Home Assistant expects one; file not loaded",
-        },
-      };
-    }
-    return { document, lineCounter };
-  }
-}
-
-/** The offset of the first node nested deeper than the limit, or undefined. Iterative: any depth is safe. */
-function tooDeep(root: CST.Token): number | undefined {
-  const stack: [CST.Token, number][] = [[root, 0]];
-  while (stack.length > 0) {
-    const [token, depth] = stack.pop() as [CST.Token, number];
-    if (token.type === "document") {
-      if (token.value !== undefined) stack.push([token.value, depth]);
-      continue;
-    }
-    if (token.type !== "block-map" && token.type !== "block-seq" && token.type !== "flow-collection") continue;
-    if (depth >= LIMITS.maxNestingDepth) return token.offset;
-    for (const item of token.items) {
-      if (item.value !== undefined) stack.push([item.value, depth + 1]);
-      if ("key" in item && item.key !== undefined && item.key !== null) stack.push([item.key, depth + 1]);
+  // Parser.parse unrolled, so the depth is watched as it grows at no extra pass: the parser's stack holds the
+  // open document, collections and scalar (the composer recurses once per level and would run out of stack)
+  const parser = new Parser(lineCounter.addNewLine);
+  lineCounter.addNewLine(0);
+  const tokens: CST.Token[] = [];
+  for (const lexeme of new Lexer().lex(text)) {
+    for (const token of parser.next(lexeme)) tokens.push(token);
+    if (parser.stack.length > LIMITS.maxNestingDepth + 2) {
+      const message = `nested deeper than ${LIMITS.maxNestingDepth} levels (a configuration nests a few dozen at most); file not loaded`;
+      return { lineCounter, failure: { offset: parser.offset, message } };
     }
   }
-  return undefined;
+  for (const token of parser.end()) tokens.push(token);
+  let document: Document.Parsed | undefined;
+  let documents = 0;
+  for (const composed of new Composer(OPTIONS).compose(tokens, true, text.length)) {
+    documents++;
+    document ??= composed as Document.Parsed;
+  }
+  if (document === undefined) return { lineCounter, failure: { offset: 0, message: "no YAML document" } };
+  if (documents > 1) {
+    const message = "several YAML documents (`---`) in one file: Home Assistant expects one; file not loaded";
+    return { lineCounter, failure: { offset: 0, message } };
+  }
+  return { document, lineCounter };
 }
 
 function firstLine(message: string): string {
