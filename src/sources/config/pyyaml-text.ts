@@ -168,8 +168,7 @@ class ContinuationScanner {
     while (this.pos < text.length) {
       const c = text[this.pos];
       if (c === "\n") {
-        this.nextLine();
-        if (this.atDocumentMarker()) fixable = false;
+        fixable = this.nextContinuationLine() && fixable;
         continue;
       }
       if (quote === "'" && c === "'") {
@@ -202,8 +201,7 @@ class ContinuationScanner {
     while (this.pos < text.length) {
       const c = text[this.pos];
       if (c === "\n") {
-        this.nextLine();
-        if (this.atDocumentMarker()) fixable = false;
+        fixable = this.nextContinuationLine() && fixable;
         continue;
       }
       if (isBlank(c) || c === "\r") {
@@ -256,6 +254,15 @@ class ContinuationScanner {
     const end = this.text.indexOf("\n", this.pos);
     this.pos = end < 0 ? this.text.length : end;
     return true;
+  }
+
+  /**
+   * Into the next line of a multi-line node; false when that line is a document marker, which ends the
+   * document for PyYAML too (such a node is left as it is: both refuse it).
+   */
+  private nextContinuationLine(): boolean {
+    this.nextLine();
+    return !this.atDocumentMarker();
   }
 
   /** Moves past the line break at `pos` (or stays at the end of the text). */
