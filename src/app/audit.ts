@@ -7,6 +7,7 @@ import { buildReport, type Report } from "../report/report.js";
 import { loadConfig } from "../sources/config/index.js";
 import type { PortSelection } from "../sources/network/ports.js";
 import { readStorage } from "../sources/storage/index.js";
+import { secretValueMasker } from "./mask-secrets.js";
 import { applySuppressions, type Suppression } from "./suppressions.js";
 
 export interface NetworkTarget {
@@ -46,17 +47,19 @@ export async function runAudit(options: AuditOptions): Promise<Report> {
   const { facts, errors } = await gatherFacts(options, options.now ?? started);
   options.progress?.("running checks");
   const run = runChecks(options.checks ?? allChecks, facts);
+  // suppressions match the real paths; what leaves the pipeline has every secret value masked, paths included
   const { kept, suppressed } = applySuppressions(run.findings, options.suppressions);
+  const mask = secretValueMasker(facts.config);
   return buildReport({
     version: options.version,
-    targets: { config: options.configDir ?? null, host: options.network?.host ?? null, url: options.url ?? null },
+    targets: mask({ config: options.configDir ?? null, host: options.network?.host ?? null, url: options.url ?? null }),
     startedAt: started,
     durationMs: performance.now() - clock,
-    findings: kept,
+    findings: mask(kept),
     ...(facts.network === undefined ? {} : { network: facts.network }),
-    notChecked: run.notChecked,
-    errors: [...errors, ...facts.errors, ...run.errors],
-    suppressed,
+    notChecked: mask(run.notChecked),
+    errors: mask([...errors, ...facts.errors, ...run.errors]),
+    suppressed: mask(suppressed),
   });
 }
 

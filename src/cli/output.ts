@@ -3,7 +3,7 @@ import path from "node:path";
 import { atLeast, isSeverity, type Severity } from "../model/severity.js";
 import { FORMAT_FILE, FORMATS, type Format, isFormat, render } from "../report/index.js";
 import type { Report } from "../report/report.js";
-import { EXIT_FINDINGS, EXIT_OK, UsageError } from "./exit.js";
+import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UsageError } from "./exit.js";
 
 /** Options every reporting command shares. */
 export interface OutputOptions {
@@ -50,10 +50,14 @@ export function emitReport(report: Report, options: OutputOptions): number {
       process.stderr.write(`report written to ${file}\n`);
     }
   }
+  const [why] = report.summary.incomplete ?? [];
+  if (why !== undefined) process.stderr.write(`hassguard: the audit is incomplete: ${why}\n`);
   return exitCodeFor(report, failOn);
 }
 
+/** An audit that could not do what it was asked fails whatever --fail-on says (README: exit 2). */
 export function exitCodeFor(report: Report, failOn: Severity | "none"): number {
+  if (report.summary.incomplete !== undefined) return EXIT_ERROR;
   if (failOn === "none") return EXIT_OK;
   return report.findings.some((f) => atLeast(f.severity, failOn)) ? EXIT_FINDINGS : EXIT_OK;
 }

@@ -66,8 +66,18 @@ export interface AddonOptions {
 export interface ConfigFacts {
   /** Absolute path of the configuration directory. */
   root: string;
-  /** `configuration.yaml` with every include and tag resolved (packages are kept apart, in `packages`). */
+  /**
+   * `configuration.yaml` as written, every include and tag resolved; packages still sit under
+   * `homeassistant: packages:`. Undefined when it could not be read (then an error with `fatal` says why).
+   * Walk this to see every value once.
+   */
   configuration?: YMap;
+  /**
+   * The top level as Home Assistant hands it to integrations: `configuration` with the packages merged in the
+   * way Home Assistant merges them (sources/config/packages.ts). Values keep the file and line they were
+   * written at, in a package file too. Read integration settings (`http:`, `recorder:`, …) here.
+   */
+  merged?: YMap;
   /** `homeassistant: packages:` entries, each with the config it adds. */
   packages: { name: string; config: YMap }[];
   secrets: SecretDefinition[];

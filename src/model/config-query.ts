@@ -7,35 +7,30 @@ export interface IntegrationConfig {
   /** The key as written (`sensor 2` counts as `sensor`). */
   key: string;
   node: YNode;
-  packageName?: string;
 }
 
 /**
  * Every block configuring `domain`: top-level keys `domain` and `domain <label>` (Home Assistant accepts both)
- * in configuration.yaml and in each package.
+ * after the packages are merged in (a package's block is part of the main one, its values keep their place),
+ * and each item of one that is a list.
  */
 export function integrationConfigs(config: ConfigFacts, domain: string): IntegrationConfig[] {
-  const result: IntegrationConfig[] = [];
-  const collect = (map: YMap | undefined, packageName?: string) => {
-    for (const entry of map?.entries ?? []) {
-      if (entry.key === domain || entry.key.startsWith(`${domain} `)) {
-        result.push({
-          domain,
-          key: entry.key,
-          node: entry.value,
-          ...(packageName === undefined ? {} : { packageName }),
-        });
-      }
-    }
-  };
-  collect(config.configuration);
-  for (const pkg of config.packages) collect(pkg.config, pkg.name);
-  return result;
+  // a block merged as a list (`mqtt:` from several packages) holds one configuration per item
+  return (config.merged?.entries ?? [])
+    .filter((entry) => entry.key === domain || entry.key.startsWith(`${domain} `))
+    .flatMap((entry) =>
+      (entry.value.kind === "seq" ? entry.value.items : [entry.value]).map((node) => ({
+        domain,
+        key: entry.key,
+        node,
+      })),
+    );
 }
 
 /** Which `http:` settings Home Assistant actually runs with, and where they come from. */
 export interface EffectiveHttp {
-  source: "yaml" | "storage-stable" | "storage-pending" | "defaults";
+  /** `unread`: configuration.yaml could not be read, so what it sets is unknown (judge nothing by absence). */
+  source: "yaml" | "storage-stable" | "storage-pending" | "defaults" | "unread";
   /** The settings in force (undefined: all defaults). */
   settings?: YMap;
   /** YAML `http:` that Home Assistant ignores because the settings were migrated to `.storage/http`. */
@@ -48,7 +43,8 @@ export interface EffectiveHttp {
  * still present is ignored (core http/config.py, shared ha-facts §0).
  */
 export function effectiveHttp(config: ConfigFacts): EffectiveHttp {
-  const yamlNode = get(config.configuration, "http");
+  // packages merged: an `http:` block in a package counts (config.py merge_packages_config)
+  const yamlNode = get(config.merged, "http");
   const yaml = yamlNode?.kind === "map" ? yamlNode : undefined;
   const storage = config.httpStorage;
   if (storage !== undefined && storage.version >= 2 && storage.yamlMigrationDone) {
@@ -59,6 +55,7 @@ export function effectiveHttp(config: ConfigFacts): EffectiveHttp {
   }
   if (yaml !== undefined) return { source: "yaml", settings: yaml };
   if (yamlNode !== undefined) return { source: "defaults" }; // `http:` with no settings
+  if (config.merged === undefined) return { source: "unread" };
   if (storage !== undefined && storage.version >= 2 && storage.stable !== undefined) {
     return { source: "storage-stable", settings: storage.stable };
   }

@@ -30,3 +30,23 @@ export function maskUrlCredentials(url: string): string {
 export function maskedAssignment(key: string, value: unknown): string {
   return `${key}: ${maskSecret(value)}`;
 }
+
+/** Secret values shorter than this are not searched for in other text: they would match ordinary words. */
+export const MIN_MASKED_IN_TEXT = 6;
+
+/**
+ * A function that masks every occurrence of the given secret values in a text (a path, a message): a token
+ * used as a folder name (`www/<token>/`) or a password in a file name must not be printed whole either.
+ * Longer values first, so a secret that contains another is masked whole.
+ */
+export function secretMasker(values: Iterable<unknown>): (text: string) => string {
+  const texts = new Set<string>();
+  for (const value of values) {
+    const text = value === null || value === undefined ? "" : String(value);
+    if (text.length >= MIN_MASKED_IN_TEXT) texts.add(text);
+  }
+  if (texts.size === 0) return (text) => text;
+  const sorted = [...texts].sort((a, b) => b.length - a.length);
+  const pattern = new RegExp(sorted.map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "g");
+  return (text) => text.replace(pattern, (found) => maskSecret(found));
+}

@@ -8,10 +8,10 @@ export function renderMarkdown(report: Report): string {
   const out: string[] = [];
   const target = [report.targets.config, report.targets.host, report.targets.url].filter((t) => t !== null).join(", ");
   out.push(`# hassguard report — ${escapeMarkdown(target || "no target")}`, "");
-  out.push(
-    `**Score ${report.summary.score}/100** · ${SEVERITIES.map((s) => `${report.summary[s]} ${s}`).join(" · ")}`,
-    "",
-  );
+  const counts = SEVERITIES.map((s) => `${report.summary[s]} ${s}`).join(" · ");
+  const { incomplete } = report.summary;
+  if (incomplete === undefined) out.push(`**Score ${report.summary.score}/100** · ${counts}`, "");
+  else out.push(`**Audit incomplete, not scored:** ${escapeMarkdown(incomplete.join("; "))}`, "", counts, "");
   if (report.network !== undefined) out.push("## Network", "", "```", renderNetworkTable(report.network), "```", "");
   for (const severity of SEVERITIES) {
     const group = report.findings.filter((f) => f.severity === severity);

@@ -26,7 +26,8 @@ export interface Report {
   notChecked: NotChecked[];
   errors: SourceError[];
   suppressed: SuppressedFinding[];
-  summary: Record<Severity, number> & { score: number };
+  /** `incomplete`: why the audit could not do what it was asked (errors marked `fatal`); no score then stands. */
+  summary: Record<Severity, number> & { score: number; incomplete?: string[] };
 }
 
 export interface ReportInput {
@@ -54,6 +55,12 @@ export function buildReport(input: ReportInput): Report {
     notChecked: [...input.notChecked].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
     errors: input.errors,
     suppressed: input.suppressed,
-    summary: { ...counts, score: score(counts) },
+    summary: { ...counts, score: score(counts), ...incompleteness(input.errors) },
   };
+}
+
+/** The fatal errors' messages, when there are any: the summary must say the audit is incomplete. */
+function incompleteness(errors: readonly SourceError[]): { incomplete?: string[] } {
+  const fatal = errors.filter((e) => e.fatal === true).map((e) => e.message);
+  return fatal.length === 0 ? {} : { incomplete: fatal };
 }

@@ -57,10 +57,10 @@ export function renderSarif(report: Report): string {
       : { originalUriBaseIds: { CONFIGDIR: { uri: directoryUri(report.targets.config) } } }),
     invocations: [
       {
-        executionSuccessful: true,
+        executionSuccessful: report.summary.incomplete === undefined,
         startTimeUtc: report.startedAt,
         toolExecutionNotifications: report.errors.map((e) => ({
-          level: "warning",
+          level: e.fatal === true ? "error" : "warning",
           message: { text: e.message },
           ...(e.file === undefined
             ? {}

@@ -24,7 +24,9 @@ export function renderText(report: Report, options: TextOptions = { color: false
   const target = [report.targets.config, report.targets.host, report.targets.url].filter((t) => t !== null).join(", ");
   lines.push(c.bold(`hassguard ${report.tool.version} — ${target || "no target"}`));
   const counts = SEVERITIES.map((s) => paint[s](`${report.summary[s]} ${s}`)).join(" · ");
-  lines.push(`Score ${c.bold(`${report.summary.score}/100`)}   ${counts}`);
+  const { incomplete } = report.summary;
+  if (incomplete === undefined) lines.push(`Score ${c.bold(`${report.summary.score}/100`)}   ${counts}`);
+  else lines.push(c.bold(c.red(`Audit incomplete, not scored: ${incomplete.join("; ")}`)), counts);
 
   if (report.network !== undefined) {
     lines.push("", c.bold("Network"), renderNetworkTable(report.network));

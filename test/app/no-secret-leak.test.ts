@@ -1,4 +1,15 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import {
+  appendFileSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { runAudit } from "../../src/app/audit.js";
@@ -67,6 +78,41 @@ describe("no secret value reaches any report", () => {
       const output = render(format, report, { color: false });
       const leaked = [...secrets].filter((secret) => output.includes(secret));
       expect(leaked, `${format} output leaks`).toEqual([]);
+    }
+  });
+});
+
+describe("no secret value reaches any report through a path", () => {
+  it("a secret used as a folder or file name is masked in every location, message and error of every format", async () => {
+    // the values of the example's secrets.yaml, also written into names: a token as a hidden folder in www/
+    // (a common way to "protect" files), a password in a file name, both in an include that is missing
+    const token = "0c6bd5a3f6e1b0f4d9a2c8e7b1f3a5d7";
+    const password = "Jansen2019!";
+    const root = mkdtempSync(path.join(tmpdir(), "hassguard-secret-path-"));
+    try {
+      cpSync(path.join(PROJECT_ROOT, "examples/insecure-home"), root, { recursive: true });
+      mkdirSync(path.join(root, "www", token), { recursive: true });
+      writeFileSync(path.join(root, "www", token, "door.yaml"), "code: 1234\n");
+      writeFileSync(path.join(root, `notes-${password}.yaml`), "broken: [\n");
+      appendFileSync(
+        path.join(root, "configuration.yaml"),
+        `\nextra_a: !include notes-${password}.yaml\nextra_b: !include ${token}.yaml\n`,
+      );
+      expect(readFileSync(path.join(root, "secrets.yaml"), "utf8")).toContain(token);
+
+      const report = await runAudit({ configDir: root, passwordBudgetSeconds: 0, suppressions: [], version: "test" });
+      // the planted names really are reported: in a finding's location and in errors
+      expect(
+        report.findings.some((f) => JSON.stringify(f.location ?? {}).includes(`www/${token.slice(0, 2)}***`)),
+      ).toBe(true);
+      expect(report.errors.filter((e) => e.file?.includes("notes-")).length).toBeGreaterThan(0);
+      for (const format of FORMATS) {
+        const output = render(format, report, { color: false });
+        expect(output.includes(token), `${format} prints the token`).toBe(false);
+        expect(output.includes(password), `${format} prints the password`).toBe(false);
+      }
+    } finally {
+      rmSync(root, { recursive: true, force: true });
     }
   });
 });

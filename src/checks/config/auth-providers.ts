@@ -8,9 +8,12 @@ export interface AuthProvider {
   typeEntry: YEntry;
 }
 
-/** `homeassistant: auth_providers:` as written (absent: only the default `homeassistant` provider). */
+/**
+ * `homeassistant: auth_providers:` (absent: only the default `homeassistant` provider). A package's
+ * `homeassistant:` gives only customize (core_config.py), so the main one is the only one that counts.
+ */
 export function authProviders(config: ConfigFacts): AuthProvider[] {
-  return asList(getPath(config.configuration, "homeassistant", "auth_providers")).flatMap((node) => {
+  return asList(getPath(config.merged, "homeassistant", "auth_providers")).flatMap((node) => {
     if (!isMap(node)) return [];
     const typeEntry = getEntry(node, "type");
     const type = scalarString(typeEntry?.value);

@@ -26,6 +26,7 @@ export const httpLoginThresholdUnset = defineCheck({
     const config = facts.config;
     if (config === undefined) return [];
     const http = httpView(config);
+    if (http.source === "unread") return []; // an unread file says nothing about what is unset
     // with bans also turned off both findings stand: turning bans back on alone still bans nobody
     const threshold = scalarSetting(http.settings, "login_attempts_threshold");
     const value = threshold === undefined ? -1 : Number(threshold.value);

@@ -30,6 +30,7 @@ export const httpNoTls = defineCheck({
     const config = facts.config;
     if (config === undefined) return [];
     const http = httpView(config);
+    if (http.source === "unread") return []; // an unread file says nothing about what is unset
     if (scalarSetting(http.settings, "ssl_certificate") !== undefined) return [];
     const findings: FindingDraft[] = [];
     for (const { key, url, pos, source } of advertisedUrls(config, http)) {

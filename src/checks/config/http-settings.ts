@@ -28,7 +28,7 @@ export interface HttpView extends EffectiveHttp {
 
 export function httpView(config: ConfigFacts): HttpView {
   const effective = effectiveHttp(config);
-  const yamlEntry = getEntry(config.configuration, "http");
+  const yamlEntry = getEntry(config.merged, "http");
   if (effective.source === "yaml") {
     return {
       ...effective,
@@ -49,6 +49,7 @@ export function httpView(config: ConfigFacts): HttpView {
     : config.httpStorage
       ? { file: config.httpStorage.file }
       : { file: "configuration.yaml" };
+  if (effective.source === "unread") return { ...effective, where, label: "configuration.yaml (not read)" };
   return { ...effective, where, label: "Home Assistant's defaults" };
 }
 
@@ -96,7 +97,7 @@ const CORE_CONFIG_FILE = ".storage/core.config";
  */
 export function advertisedUrls(config: ConfigFacts, http: HttpView): ConfiguredUrl[] {
   const result: ConfiguredUrl[] = [];
-  const core = get(config.configuration, "homeassistant");
+  const core = get(config.merged, "homeassistant");
   const push = (key: string, text: string, pos: SourcePos, source: ConfiguredUrl["source"]) => {
     const url = parseUrl(text.includes("://") ? text : `http://${text}`);
     if (url !== undefined) result.push({ key, url, pos, source });

@@ -24,7 +24,7 @@ export const httpYamlIgnoredAfterMigration = defineCheck({
     if (config === undefined) return [];
     const http = httpView(config);
     if (http.ignoredYaml === undefined) return [];
-    const entry = getEntry(config.configuration, "http");
+    const entry = getEntry(config.merged, "http");
     return [
       {
         message: `The YAML \`http:\` block is ignored: the settings were migrated to ${config.httpStorage?.file ?? ".storage/http"}, which Home Assistant uses instead (${http.label}).`,

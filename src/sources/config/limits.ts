@@ -12,10 +12,15 @@ export const LIMITS = {
   maxFiles: 50_000,
   /** Directory depth of the inventory walk. */
   maxDepth: 24,
-  /** YAML nodes one file may expand to, aliases included (alias bombs stop here). */
+  /** YAML nodes one file may spell out. */
   maxNodesPerFile: 1_000_000,
-  /** Nodes created by alias expansion in one file. */
-  maxAliasNodesPerFile: 100_000,
+  /**
+   * Nodes one file may add through aliases and merge keys. An alias shares the node it names (as PyYAML does),
+   * so this bounds what the checks walk, not memory: an alias bomb stops here.
+   */
+  maxAliasNodesPerFile: 2_000_000,
+  /** Nesting of mappings and sequences (Home Assistant configurations nest a few dozen levels at most). */
+  maxNestingDepth: 200,
   /** Files the includes of one configuration may load. */
   maxIncludedFiles: 20_000,
   /** Nesting depth of includes (a chain, not a cycle, can still be absurd). */

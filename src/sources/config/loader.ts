@@ -21,6 +21,8 @@ export class ConfigLoader {
   readonly errors: SourceError[] = [];
   readonly secretReferences: SecretReference[] = [];
   readonly loadedFiles = new Set<string>();
+  /** Files a budget cut short (too many nodes, aliases or nesting) → why: loaded, but not all of them read. */
+  readonly partlyReadFiles = new Map<string, string>();
   readonly secrets: SecretStore;
   private readonly realRoot: string;
   private filesLoaded = 0;
@@ -62,10 +64,19 @@ export class ConfigLoader {
     for (const problem of converted.problems) {
       this.errors.push({ source: "config", file: relative, line: problem.line, message: problem.message });
     }
+    if (converted.cutShort !== undefined) this.partlyReadFiles.set(relative, converted.cutShort);
     return converted.root;
   }
 
   private resolveTag(tag: HaTag, argument: string, pos: SourcePos, chain: readonly string[]): YNode {
+    if (argument === "" && tag !== "!input") {
+      // loader.py `_raise_if_no_value`: "!include needs an argument"; a bare !env_var or !secret fails as well
+      this.error(
+        pos,
+        `${tag} needs ${tag === "!secret" || tag === "!env_var" ? "a name" : "a path"}: Home Assistant cannot load this file`,
+      );
+      return nullScalar(pos);
+    }
     switch (tag) {
       case "!secret":
         return this.secret(argument, pos);
@@ -179,10 +190,6 @@ export class ConfigLoader {
 
   /** Resolves a path written in `fromFile`, refusing anything outside the configuration directory. */
   private resolvePath(fromFile: string, written: string, at: SourcePos): string | undefined {
-    if (written === "") {
-      this.error(at, "include without a file name");
-      return undefined;
-    }
     const absolute = path.resolve(this.root, path.dirname(fromFile), written);
     const real = safeRealpath(absolute);
     if (!isInside(path.resolve(this.root), absolute) || (real !== undefined && !isInside(this.realRoot, real))) {
@@ -207,7 +214,8 @@ export class ConfigLoader {
     try {
       const stat = statSync(full);
       if (!stat.isFile()) {
-        this.error(at, `${relative} is not a file`);
+        // at the include that names it, or on the file itself when nothing included it
+        this.error(at ?? { file: relative, line: 0, column: 0 }, `${relative} is not a file`);
         return undefined;
       }
       if (stat.size > LIMITS.maxYamlBytes) {
@@ -265,7 +273,8 @@ export class ConfigLoader {
   private error(at: SourcePos | undefined, message: string): void {
     this.errors.push({
       source: "config",
-      ...(at === undefined ? {} : { file: at.file, line: at.line }),
+      ...(at === undefined ? {} : { file: at.file }),
+      ...(at === undefined || at.line === 0 ? {} : { line: at.line }),
       message,
     });
   }

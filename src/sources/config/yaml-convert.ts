@@ -1,33 +1,10 @@
-import {
-  type Document,
-  isAlias,
-  isMap,
-  isPair,
-  isScalar,
-  isSeq,
-  LineCounter,
-  type Node,
-  parseDocument,
-  type ScalarTag,
-  type Tags,
-} from "yaml";
+import { type Document, isAlias, isMap, isPair, isScalar, isSeq, type Node } from "yaml";
 import type { SourcePos, ValueOrigin, YEntry, YMap, YNode, YScalar } from "../../model/yaml-node.js";
-import { withCheapDebugSwitches } from "./env-shield.js";
 import { LIMITS } from "./limits.js";
+import { parseYaml } from "./yaml-parse.js";
+import { HA_TAG_SET, type HaTag } from "./yaml-schema.js";
 
-/** The tags Home Assistant's loader registers (homeassistant/util/yaml/loader.py). */
-export const HA_TAGS = [
-  "!include",
-  "!include_dir_list",
-  "!include_dir_named",
-  "!include_dir_merge_list",
-  "!include_dir_merge_named",
-  "!secret",
-  "!env_var",
-  "!input",
-] as const;
-export type HaTag = (typeof HA_TAGS)[number];
-const HA_TAG_SET: ReadonlySet<string> = new Set(HA_TAGS);
+export { HA_TAGS, type HaTag } from "./yaml-schema.js";
 
 /**
  * The origin of every value typed in place. One shared, frozen object instead of one per scalar: a large
@@ -50,102 +27,55 @@ export interface Converted {
   problems: ConvertProblem[];
   /** True when the file could not be parsed: Home Assistant would refuse it. */
   fatal: boolean;
-}
-
-// Declared so the parser keeps these tags on the nodes instead of warning about unknown ones.
-const haTags = HA_TAGS.map((tag) => ({ tag, resolve: (value: string) => value }));
-
-// PyYAML's YAML 1.1 booleans are yes/no/true/false/on/off in three casings; the `yaml` package's 1.1
-// schema also reads a bare y or n as a boolean, which would turn a key like `y:` into `true`.
-const TRUE_WORDS = ["yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"];
-const FALSE_WORDS = ["no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"];
-const PYYAML_TRUE = new RegExp(`^(?:${TRUE_WORDS.join("|")})$`);
-const PYYAML_FALSE = new RegExp(`^(?:${FALSE_WORDS.join("|")})$`);
-
-/**
- * Plain scalars that can only be strings: they start with a letter and are not a null or boolean spelling.
- * Every other YAML 1.1 pattern (numbers, .inf/.nan, timestamps, sexagesimals, `<<`, `~`, the empty value)
- * starts with something else. The parser tries each type's pattern in turn for every plain scalar (a dozen
- * regular expressions) before settling on a string; most scalars of a Home Assistant configuration are such
- * words (`platform`, `light.kitchen`, `turn_on`), so trying this one first saves the rest.
- */
-const SURELY_A_STRING = new RegExp(`^(?!(?:null|Null|NULL|${[...TRUE_WORDS, ...FALSE_WORDS].join("|")})$)[A-Za-z]`);
-
-function customTags(tags: Tags): Tags {
-  const withoutBool = tags.filter((tag) => typeof tag === "string" || tag.tag !== "tag:yaml.org,2002:bool");
-  const bool = (value: boolean, test: RegExp): ScalarTag => ({
-    identify: (v: unknown) => v === value,
-    default: true,
-    tag: "tag:yaml.org,2002:bool",
-    test,
-    resolve: () => value,
-  });
-  // A tag name of its own and no `identify`: it only ever answers "which type is this plain scalar?", so
-  // explicit `!!str` tags and the stringifying of complex keys still find the package's own string tag.
-  const word: ScalarTag = {
-    default: true,
-    tag: "tag:hassguard:plain-word",
-    test: SURELY_A_STRING,
-    resolve: (value: string) => value,
-  };
-  return [word, bool(true, PYYAML_TRUE), bool(false, PYYAML_FALSE), ...withoutBool, ...haTags];
+  /** Why part of the file was cut off by a budget (then what it says was not all read). */
+  cutShort?: string;
 }
 
 /**
- * Parses one YAML file the way PyYAML's SafeLoader would (YAML 1.1: `on`/`off`/`yes` are booleans) and
- * converts it into positioned nodes. Duplicate keys, alias bombs and merge keys are handled here; the
- * tags are handed to `resolveTag`.
+ * Parses one YAML file the way PyYAML's SafeLoader would (YAML 1.1: `on`/`off`/`yes` are booleans; see
+ * yaml-parse.ts for the text it accepts) and converts it into positioned nodes. Duplicate keys, anchors,
+ * aliases and merge keys are handled here; Home Assistant's tags are handed to `resolveTag`.
  */
 export function convertYaml(text: string, file: string, resolveTag: TagResolver): Converted {
-  const lineCounter = new LineCounter();
-  const problems: ConvertProblem[] = [];
-  let document: Document.Parsed;
-  try {
-    document = withCheapDebugSwitches(() =>
-      parseDocument(text, {
-        version: "1.1",
-        uniqueKeys: false,
-        merge: false,
-        customTags,
-        lineCounter,
-        prettyErrors: false,
-        strict: false,
-      }),
-    );
-  } catch (error) {
-    return { root: undefined, problems: [{ line: 1, column: 1, message: String(error) }], fatal: true };
-  }
-  const posAt = (offset: number | undefined): SourcePos => {
-    const { line, col } = lineCounter.linePos(offset ?? 0);
-    return { file, line, column: col };
-  };
-  if (document.errors.length > 0) {
-    for (const error of document.errors) {
-      const { line, column } = posAt(error.pos[0]);
-      problems.push({ line, column, message: `invalid YAML: ${firstLine(error.message)}` });
-    }
-    return { root: undefined, problems, fatal: true };
-  }
-  const converter = new Converter(document, posAt, resolveTag, problems);
-  const contents = document.contents;
+  const parsed = parseYaml(text);
+  const problems: ConvertProblem[] = [...parsed.problems];
+  if (parsed.document === undefined) return { root: undefined, problems, fatal: true };
+  const position = parsed.positionIn(file);
+  const posAt = (offset: number | undefined): SourcePos => position(offset ?? 0);
+  const converter = new Converter(parsed.document, posAt, resolveTag, problems);
+  const contents = parsed.document.contents;
   // An empty file is an empty mapping to Home Assistant (`load_yaml` returns `OrderedDict()`).
-  const root = contents === null ? emptyMap(posAt(0)) : converter.convert(contents as Node);
-  return { root, problems, fatal: false };
-}
-
-function firstLine(message: string): string {
-  return message.split("\n")[0] ?? message;
+  const root = contents === null ? emptyMap(posAt(0)) : converter.convert(contents as Node, false, 0);
+  return {
+    root,
+    problems,
+    fatal: false,
+    ...(converter.cutShort === undefined ? {} : { cutShort: converter.cutShort }),
+  };
 }
 
 function emptyMap(pos: SourcePos): YMap {
   return { kind: "map", entries: [], pos };
 }
 
+/** How many nodes a converted value holds (as its readers walk it) and how deep it nests. */
+interface Measure {
+  size: number;
+  depth: number;
+}
+
 class Converter {
+  cutShort: string | undefined;
   private nodes = 0;
   private aliasNodes = 0;
-  private budgetReported = false;
-  private anchors: Map<string, Node[]> | undefined;
+  private readonly reported = new Set<string>();
+  /** Anchored nodes, converted once: every alias of one shares the result, as PyYAML's aliases do. */
+  private readonly shared = new Map<Node, YNode>();
+  private readonly converting = new Set<Node>();
+  /** Anchor name → the latest node carrying it so far, in document order (conversion follows that order). */
+  private readonly latestAnchor = new Map<string, Node>();
+  private readonly measures = new WeakMap<YNode, Measure>();
+  private allAnchors: Map<string, Node[]> | undefined;
 
   constructor(
     private readonly document: Document.Parsed,
@@ -154,35 +84,72 @@ class Converter {
     private readonly problems: ConvertProblem[],
   ) {}
 
-  convert(node: Node, viaAlias = false): YNode {
+  convert(node: Node, viaAlias: boolean, depth: number): YNode {
     const pos = this.posAt(node.range?.[0]);
-    if (!this.spend(viaAlias, pos)) return nullScalar(pos);
+    if (isAlias(node)) return this.alias(node.source, node.range?.[0] ?? 0, pos, depth);
+    if (!this.spend(pos, depth)) return nullScalar(pos);
+    const anchor = isScalar(node) || isMap(node) || isSeq(node) ? node.anchor : undefined;
+    if (anchor === undefined) return this.convertNode(node, pos, viaAlias, depth);
+    if (!viaAlias) this.registerAnchor(anchor, node, pos);
+    this.converting.add(node);
+    const converted = this.convertNode(node, pos, viaAlias, depth);
+    this.converting.delete(node);
+    this.shared.set(node, converted);
+    return converted;
+  }
+
+  private convertNode(node: Node, pos: SourcePos, viaAlias: boolean, depth: number): YNode {
+    const tag = node.tag;
     if (isScalar(node)) {
-      const tag = node.tag;
       if (tag !== undefined && HA_TAG_SET.has(tag)) {
         return this.resolveTag(tag as HaTag, String(node.value ?? "").trim(), pos);
       }
+      if (tag !== undefined && !tag.startsWith("tag:")) this.unknownTag(tag, pos);
       const scalar: YScalar = { kind: "scalar", value: scalarValue(node.value), pos, origin: INLINE };
       if (tag !== undefined && !tag.startsWith("tag:yaml.org")) scalar.tag = tag;
       return scalar;
     }
-    if (isMap(node)) return this.convertMap(node.items, pos, viaAlias);
+    if (tag !== undefined && HA_TAG_SET.has(tag)) {
+      // loader.py hands the node's value to os.path.join / Secrets.get / str.split, which fail on a list or a
+      // mapping: Home Assistant does not start with such a configuration
+      this.problem(
+        pos,
+        `${tag} needs ${tag === "!secret" || tag === "!env_var" ? "a name" : "a path"}, not a ${isMap(node) ? "mapping" : "list"}: Home Assistant cannot load this file`,
+      );
+      return nullScalar(pos);
+    }
+    if (tag !== undefined && !tag.startsWith("tag:")) this.unknownTag(tag, pos);
+    if (isMap(node)) return this.convertMap(node.items, pos, viaAlias, depth);
     if (isSeq(node)) {
       // sized up front (see convertMap)
       const items = new Array<YNode>(node.items.length);
-      for (let i = 0; i < items.length; i++) items[i] = this.convert(node.items[i] as Node, viaAlias);
+      for (let i = 0; i < items.length; i++) items[i] = this.convert(node.items[i] as Node, viaAlias, depth + 1);
       return { kind: "seq", items, pos };
-    }
-    if (isAlias(node)) {
-      const target = this.anchorBefore(node.source, node.range?.[0] ?? 0);
-      if (target === undefined) {
-        this.problem(pos, `unknown alias *${node.source}`);
-        return nullScalar(pos);
-      }
-      return this.convert(target as Node, true);
     }
     this.problem(pos, "unsupported YAML node");
     return nullScalar(pos);
+  }
+
+  /** `*name`: the node its anchor names, shared; bounded in what it adds to the tree's size and depth. */
+  private alias(name: string, offset: number, pos: SourcePos, depth: number): YNode {
+    const target = this.anchorBefore(name, offset);
+    if (target === undefined) {
+      this.problem(pos, `unknown alias *${name}: Home Assistant cannot load this file`);
+      return nullScalar(pos);
+    }
+    if (this.converting.has(target)) {
+      this.problem(pos, `alias *${name} refers to a node that contains it; not followed`);
+      return nullScalar(pos);
+    }
+    // an anchor the conversion skipped (in a key, or past a budget) is converted here, unshared
+    const value = this.shared.get(target) ?? this.convert(target, true, depth);
+    const measure = this.measure(value);
+    if (depth + measure.depth > LIMITS.maxNestingDepth) {
+      this.once(pos, "alias-depth", `aliases nest deeper than ${LIMITS.maxNestingDepth} levels; not followed`);
+      return nullScalar(pos);
+    }
+    if (!this.spendAlias(pos, measure.size)) return nullScalar(pos);
+    return value;
   }
 
   /**
@@ -193,10 +160,10 @@ class Converter {
    * room for 17 elements, and the whole tree stays in memory for the checks (on a large home the slack was
    * a sixth of the retained heap, all of it copied by the garbage collector).
    */
-  private convertMap(items: readonly unknown[], pos: SourcePos, viaAlias: boolean): YMap {
+  private convertMap(items: readonly unknown[], pos: SourcePos, viaAlias: boolean, depth: number): YMap {
     const entries = new Array<YEntry>(items.length);
     let count = 0;
-    let merged: YEntry[] | undefined;
+    let mergeSources: YNode[] | undefined;
     // key → line of its last occurrence; built only once a map is large enough for a scan to cost more
     let lineOfKey: Map<string, number> | undefined;
     for (const item of items) {
@@ -205,16 +172,13 @@ class Converter {
       const keyPos = keyNode?.range ? this.posAt(keyNode.range[0]) : pos;
       const key = keyText(keyNode);
       const valueNode = item.value as Node | null;
-      const value = valueNode === null ? nullScalar(keyPos) : this.convert(valueNode, viaAlias);
       if (key === "<<" && keyNode !== null && isScalar(keyNode) && keyNode.type === "PLAIN") {
         // YAML 1.1 merge key: the mapping(s) it names supply keys this mapping does not set itself
-        merged ??= [];
-        for (const source of value.kind === "seq" ? value.items : [value]) {
-          if (source.kind === "map") merged.push(...source.entries);
-          else this.problem(keyPos, "merge key `<<` needs a mapping or a list of mappings");
-        }
+        mergeSources ??= [];
+        mergeSources.push(...this.mergeSources(valueNode, keyPos, depth + 1));
         continue;
       }
+      const value = valueNode === null ? nullScalar(keyPos) : this.convert(valueNode, viaAlias, depth + 1);
       if (lineOfKey === undefined && count >= LINEAR_KEY_SCAN_LIMIT) {
         lineOfKey = new Map();
         for (let i = 0; i < count; i++) {
@@ -234,48 +198,134 @@ class Converter {
     }
     // merge keys and non-pair items leave slots unused: no holes may remain
     if (count < entries.length) entries.length = count;
-    if (merged === undefined) return { kind: "map", entries, pos };
-    // merged keys the mapping sets itself are dropped; among several merged maps the first one listed wins
-    const taken = new Set<string>();
-    for (const entry of entries) taken.add(entry.key);
-    const fromMerge: YEntry[] = [];
-    for (const entry of merged) {
-      if (taken.has(entry.key)) continue;
-      taken.add(entry.key);
-      fromMerge.push(entry);
-    }
-    return { kind: "map", entries: [...fromMerge, ...entries], pos };
+    if (mergeSources === undefined) return { kind: "map", entries, pos };
+    return { kind: "map", entries: [...this.merged(mergeSources, entries, pos), ...entries], pos };
   }
 
   /**
-   * The node an alias points at: the last anchor of that name defined before it. (`Alias.resolve` walks
-   * the whole document for every alias, which is quadratic on large files.)
+   * The mappings a merge key names: an alias, a mapping, or a list of them. Aliases here are read without
+   * charging their size: only the entries actually merged stay in the tree (charged in `merged`).
+   */
+  private mergeSources(valueNode: Node | null, keyPos: SourcePos, depth: number): YNode[] {
+    const one = (node: Node | null): YNode => {
+      if (node === null) return nullScalar(keyPos);
+      if (!isAlias(node)) return this.convert(node, false, depth);
+      const target = this.anchorBefore(node.source, node.range?.[0] ?? 0);
+      const shared = target === undefined ? undefined : this.shared.get(target);
+      return shared ?? this.convert(node, false, depth);
+    };
+    const sources = isSeq(valueNode) ? valueNode.items.map((item) => one(item as Node | null)) : [one(valueNode)];
+    const valid = sources.filter((source) => source.kind === "map");
+    if (valid.length < sources.length) {
+      this.problem(
+        keyPos,
+        "merge key `<<` needs a mapping or a list of mappings: Home Assistant cannot load this file",
+      );
+    }
+    return valid;
+  }
+
+  /**
+   * Entries the merge sources add: keys the mapping sets itself are dropped, and among several sources the
+   * first one listed wins (PyYAML `flatten_mapping`). Linear in the entries looked at.
+   */
+  private merged(sources: readonly YNode[], own: readonly YEntry[], pos: SourcePos): YEntry[] {
+    const taken = new Set<string>();
+    for (const entry of own) taken.add(entry.key);
+    const result: YEntry[] = [];
+    for (const source of sources) {
+      if (source.kind !== "map") continue;
+      for (const entry of source.entries) {
+        if (taken.has(entry.key)) continue;
+        if (!this.spendAlias(pos, this.measure(entry.value).size)) return result;
+        taken.add(entry.key);
+        result.push(entry);
+      }
+    }
+    return result;
+  }
+
+  private registerAnchor(name: string, node: Node, pos: SourcePos): void {
+    const earlier = this.latestAnchor.get(name);
+    if (earlier !== undefined) {
+      // PyYAML's composer: "found duplicate anchor ...; second occurrence" (lib/yaml/composer.py)
+      this.problem(
+        pos,
+        `anchor &${name} is defined again (first at line ${this.posAt(earlier.range?.[0]).line}): Home Assistant cannot load this file`,
+      );
+    }
+    this.latestAnchor.set(name, node);
+  }
+
+  /**
+   * The node an alias points at: the last anchor of that name defined before it. Anchors are registered as
+   * the conversion meets them, in document order; one it has not met (on a key) is looked up in the document
+   * (`Alias.resolve` walks the whole document for every alias, which is quadratic on large files).
    */
   private anchorBefore(name: string, offset: number): Node | undefined {
-    this.anchors ??= collectAnchors(this.document.contents as Node | null);
+    const latest = this.latestAnchor.get(name);
+    if (latest !== undefined && (latest.range?.[0] ?? 0) < offset) return latest;
+    this.allAnchors ??= collectAnchors(this.document.contents as Node | null);
     let found: Node | undefined;
-    for (const anchor of this.anchors.get(name) ?? []) {
+    for (const anchor of this.allAnchors.get(name) ?? []) {
       if ((anchor.range?.[0] ?? 0) < offset) found = anchor;
     }
     return found;
   }
 
-  /** Counts a node against the file's budgets; false once a budget is spent (reported once). */
-  private spend(viaAlias: boolean, pos: SourcePos): boolean {
-    this.nodes++;
-    if (viaAlias) this.aliasNodes++;
-    // a spent alias budget stops only alias expansion: what the file itself spells out is still read
-    const over = this.nodes > LIMITS.maxNodesPerFile || (viaAlias && this.aliasNodes > LIMITS.maxAliasNodesPerFile);
-    if (over && !this.budgetReported) {
-      this.budgetReported = true;
-      this.problem(
-        pos,
-        this.aliasNodes > LIMITS.maxAliasNodesPerFile
-          ? `alias expansion stopped after ${LIMITS.maxAliasNodesPerFile} nodes (an alias bomb?); the rest of this value is ignored`
-          : `file expands to more than ${LIMITS.maxNodesPerFile} nodes; the rest is ignored`,
-      );
+  /** Size and depth of a converted value, computed once per shared node. */
+  private measure(node: YNode): Measure {
+    const known = this.measures.get(node);
+    if (known !== undefined) return known;
+    let size = 1;
+    let depth = 0;
+    const children = node.kind === "map" ? node.entries.map((e) => e.value) : node.kind === "seq" ? node.items : [];
+    for (const child of children) {
+      const inner = this.measure(child);
+      size += inner.size;
+      depth = Math.max(depth, inner.depth + 1);
     }
-    return !over;
+    const result = { size, depth };
+    this.measures.set(node, result);
+    return result;
+  }
+
+  /** Counts a spelled-out node against the file's budget; false once it is spent (reported once). */
+  private spend(pos: SourcePos, depth: number): boolean {
+    if (depth > LIMITS.maxNestingDepth) {
+      this.once(pos, "depth", `nested deeper than ${LIMITS.maxNestingDepth} levels; the rest of this value is ignored`);
+      return false;
+    }
+    if (++this.nodes <= LIMITS.maxNodesPerFile) return true;
+    this.once(pos, "nodes", `file has more than ${LIMITS.maxNodesPerFile} nodes; the rest is ignored`);
+    return false;
+  }
+
+  /** Counts what an alias or a merge adds to the tree; false once the budget is spent (reported once). */
+  private spendAlias(pos: SourcePos, size: number): boolean {
+    if (this.aliasNodes + size <= LIMITS.maxAliasNodesPerFile) {
+      this.aliasNodes += size;
+      return true;
+    }
+    this.once(
+      pos,
+      "aliases",
+      `alias expansion stopped after ${LIMITS.maxAliasNodesPerFile} nodes (an alias bomb?); the rest of this value is ignored`,
+    );
+    return false;
+  }
+
+  private unknownTag(tag: string, pos: SourcePos): void {
+    // SafeLoader has no constructor for it: "could not determine a constructor for the tag"
+    this.problem(pos, `unknown tag ${tag}: Home Assistant cannot load this file (the value is read here anyway)`);
+  }
+
+  /** A problem that cut part of the file off: reported once per kind, and the file is not complete. */
+  private once(pos: SourcePos, kind: string, message: string): void {
+    this.cutShort ??= `line ${pos.line}: ${message}`;
+    if (this.reported.has(kind)) return;
+    this.reported.add(kind);
+    this.problem(pos, message);
   }
 
   private problem(pos: SourcePos, message: string): void {
