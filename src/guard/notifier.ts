@@ -100,17 +100,21 @@ export class Notifier implements GuardPart {
       }
     });
     this.#bus.on(this, "ban", (ban) => this.#onBan(ban));
+    // the guard's own trouble (store damaged or emptied): rare, and never held back by the rate limit
+    this.#bus.on(this, "alert", ({ title, message }) =>
+      this.#send(`hassguard: ${title}`, message, "hassguard_alert", { event: "alert", title, message }),
+    );
   }
 
   async stop(): Promise<void> {
     this.#stopped = true;
     this.#bus.removeListeners(this);
-    await Promise.allSettled([...this.#inFlight]);
+    await this.settle();
   }
 
   /** Resolves when every notification started so far has been delivered or given up. */
   async settle(): Promise<void> {
-    await Promise.allSettled([...this.#inFlight]);
+    await Promise.all([Promise.allSettled([...this.#inFlight]), this.#bus.settle(this)]);
   }
 
   #onBan(ban: BanRecord): void {
@@ -140,14 +144,17 @@ export class Notifier implements GuardPart {
 
   async #deliverAll(notice: BanNotice): Promise<void> {
     const { title, message } = noticeText(notice);
+    await this.#send(title, message, `hassguard_ban_${notice.address}`, { event: "ban", title, ...notice });
+  }
+
+  /** To every channel: a notify service or a persistent notification (with its id), and the webhook. */
+  async #send(title: string, message: string, notificationId: string, webhookBody: object): Promise<void> {
     const tasks: Promise<void>[] = [];
     const ha = this.#config.homeAssistant;
     if (ha) {
       const base = ha.url.replace(/\/+$/, "");
       const [domain, service] = ha.service ? ha.service.split(".") : ["persistent_notification", "create"];
-      const body = ha.service
-        ? { title, message }
-        : { title, message, notification_id: `hassguard_ban_${notice.address}` };
+      const body = ha.service ? { title, message } : { title, message, notification_id: notificationId };
       tasks.push(
         this.#deliver("home-assistant", `${base}/api/services/${domain}/${service}`, body, {
           Authorization: `Bearer ${ha.token}`,
@@ -155,7 +162,7 @@ export class Notifier implements GuardPart {
       );
     }
     const webhook = this.#config.webhook;
-    if (webhook) tasks.push(this.#deliver("webhook", webhook.url, { event: "ban", title, ...notice }, {}));
+    if (webhook) tasks.push(this.#deliver("webhook", webhook.url, webhookBody, {}));
     await Promise.all(tasks);
   }
 

@@ -55,8 +55,8 @@ function follow(options: { afterCursor?: string | null; fromStart?: boolean }) {
   source = new JournalSource(bus, {
     matches: ["SYSLOG_IDENTIFIER=homeassistant"],
     extraArgs: ["--file", journalFile],
-    ...options,
-    onCursor: (cursor) => cursors.push(cursor),
+    ...(options.fromStart !== undefined ? { fromStart: options.fromStart } : {}),
+    bookmark: { read: () => options.afterCursor ?? null, write: (cursor) => cursors.push(cursor) },
   });
   return { lines, cursors, start: () => source?.start() };
 }

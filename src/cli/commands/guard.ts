@@ -118,18 +118,25 @@ export function resolveGuardConfig(flags: SettingsFlags, env: NodeJS.ProcessEnv 
 
 const say = (message: string) => process.stderr.write(`hassguard guard: ${message}\n`);
 
+/**
+ * Runs until SIGINT/SIGTERM. A guard that cannot protect (no store, detector, log source or ban backend; a
+ * second guard on the same store) never says "watching": it stops with one line and exit 2, and so does a
+ * running guard whose store breaks beyond repair.
+ */
 async function runGuard(flags: SettingsFlags): Promise<void> {
   const config = resolveGuardConfig(flags);
   const { Guard } = await loadGuard();
   const guard = new Guard(config, { say, version: VERSION });
   await guard.start();
   say(`watching (${config.backends.join(", ")}; store ${config.store})`);
-  await new Promise<void>((resolve) => {
-    const done = () => resolve();
+  const stopped = await new Promise<Error | null>((resolve) => {
+    const done = () => resolve(null);
     process.once("SIGINT", done);
     process.once("SIGTERM", done);
+    void guard.failure.then(resolve);
   });
   await guard.stop();
+  if (stopped) throw stopped;
 }
 
 export function registerGuard(program: Command): void {
@@ -157,7 +164,7 @@ export function registerGuard(program: Command): void {
     .action(async (flags: { store?: string; config?: string; format: string }) => {
       const config = resolveGuardConfig(flags);
       const { GuardStore } = await loadStore();
-      const store = new GuardStore(config.store);
+      const store = GuardStore.open(config.store, "read");
       try {
         const bans = store
           .activeBans(Date.now())
@@ -183,7 +190,7 @@ export function registerGuard(program: Command): void {
       const config = resolveGuardConfig(flags);
       const { GuardStore } = await loadStore();
       const { buildBackends } = await loadGuard();
-      const store = new GuardStore(config.store);
+      const store = GuardStore.open(config.store, "edit");
       try {
         const lifted = store.liftBan(address, Date.now(), "command");
         for (const backend of buildBackends(config.backends, { say })) {
