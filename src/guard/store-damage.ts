@@ -23,7 +23,8 @@ export function quickCheck(path: string): string | null {
     db = new Database(path, { readonly: true, fileMustExist: true, timeout: 5000 });
     const rows = db.pragma("quick_check(3)") as { quick_check: string }[];
     const problems = rows.map((row) => row.quick_check).filter((text) => text !== "ok");
-    return problems.length > 0 ? problems.join("; ") : null;
+    // SQLite's report spans lines ("*** in database main ***\nTree 3 page …"): one line, bounded
+    return problems.length > 0 ? problems.join("; ").replace(/\s+/g, " ").slice(0, 300) : null;
   } catch (error) {
     if (isCorruption(error)) return (error as Error).message;
     throw error;
