@@ -141,24 +141,36 @@ export class JournalSource implements GuardPart {
     });
     child.on("exit", (code) => {
       if (!this.#running || this.#child !== child) return;
-      if (code !== 0 && /seek to cursor/i.test(stderr)) {
-        // a cursor from another machine or a journal that was replaced: it will never work here
-        this.#bus.emit("warning", {
-          message: `journalctl cannot find the saved position (${stderr.trim().slice(0, 200)}); following from the end of the journal, so entries written meanwhile may be missed`,
-        });
-        this.#cursor = null;
-        this.#readAll = false;
-      }
       const delay = RESTART_DELAYS_MS[Math.min(this.#restarts, RESTART_DELAYS_MS.length - 1)] ?? 10_000;
       this.#restarts++;
       this.#bus.emit("warning", {
         message: `journalctl exited (${code ?? "signal"})${stderr ? `: ${stderr.trim().slice(0, 300)}` : ""}; restarting in ${delay} ms`,
       });
-      this.#restartTimer = setTimeout(() => {
-        if (this.#running) this.#spawn().catch(() => undefined);
-      }, delay);
+      const lost = code !== 0 && /seek to cursor/i.test(stderr);
+      this.#restartTimer = setTimeout(() => void this.#restart(lost), delay);
     });
     return started;
+  }
+
+  /**
+   * Starts journalctl again from the last cursor. A cursor journalctl cannot seek to (a journal replaced, a
+   * store from another machine) never will: then the source anchors at the last entry there is, and says so.
+   */
+  async #restart(cursorLost: boolean): Promise<void> {
+    if (!this.#running) return;
+    try {
+      if (cursorLost) {
+        this.#bus.emit("warning", {
+          message: "journalctl cannot find the saved position in this journal: following from its last entry, so entries written meanwhile may be missed",
+        });
+        this.#cursor = await this.#lastEntryCursor();
+        this.#readAll = this.#cursor === null;
+        if (this.#cursor) this.#options.bookmark?.write(this.#cursor);
+      }
+      if (this.#running) await this.#spawn();
+    } catch (error) {
+      this.#bus.emit("warning", { message: `journalctl: ${(error as Error).message}` });
+    }
   }
 
   #entry(line: string, resumedAt: string | null): void {
