@@ -6,7 +6,7 @@ import Database from "better-sqlite3";
  * (https://sqlite.org/pragma.html#pragma_locking_mode: after the first write the connection never releases
  * its exclusive file lock). The lock is the kernel's (POSIX advisory locks), so it goes away with the process,
  * even after kill -9, and a second guard gets SQLITE_BUSY at once. Readers of the store itself (`guard bans`,
- * `guard check`, a web console) never touch this file, so the lock does not block them.
+ * a web console) never touch this file, so the lock does not block them.
  *
  * The lock file also remembers whether the store ever held a ban (the "history marker"): a store found empty
  * while the marker says it had bans was deleted or replaced, and the bans in force with it were lost.
