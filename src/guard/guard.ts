@@ -111,6 +111,7 @@ export class Guard {
       mode: "guard",
       onDamage: (damage) => this.#alert(damageAlert(damage)),
       onFailure: (error) => this.#fail(error),
+      onWarning: (message) => this.bus.emit("warning", { message }),
       ...(environment.storeCheckMs !== undefined ? { checkEveryMs: environment.storeCheckMs } : {}),
     });
     this.#backends = buildBackends(config.backends, environment);

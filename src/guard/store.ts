@@ -89,6 +89,8 @@ export interface GuardStoreOptions {
   onDamage?: (damage: StoreDamage) => void;
   /** The store is broken beyond what moving it aside can fix (the guard must stop). */
   onFailure?: (error: Error) => void;
+  /** A periodic check that could not run (it runs again later). */
+  onWarning?: (message: string) => void;
   /** How often the running guard checks the file again (0: never). */
   checkEveryMs?: number;
   clock?: () => number;
@@ -193,11 +195,17 @@ export class GuardStore implements GuardPart {
    */
   checkNow(): void {
     if (!this.#db || this.#mode !== "guard") return;
+    let problem: string | null;
     try {
-      const problem = quickCheck(this.path);
-      if (problem) this.#replaceDamaged(problem);
+      problem = quickCheck(this.path);
     } catch (error) {
-      this.#options.onFailure?.(error as Error);
+      this.#options.onWarning?.(`checking the guard's store '${this.path}': ${(error as Error).message}`);
+      return;
+    }
+    try {
+      if (problem) this.#replaceDamaged(problem);
+    } catch {
+      // #replaceDamaged has told onFailure: the guard stops
     }
   }
 

@@ -46,6 +46,19 @@ function folder(): string {
   return path;
 }
 
+/** A folder with an empty log, and a guard banning into its ip_bans.yaml after 2 failures and notifying `hook`. */
+function notifyingCase(hook: string) {
+  const path = folder();
+  const store = join(path, "guard.sqlite");
+  const log = join(path, "home-assistant.log");
+  const ipBans = join(path, "ip_bans.yaml");
+  const config = validateGuardConfig(
+    { source: "file", log, store, maxRetry: 2, backends: [`ip-bans=${ipBans}`], notify: { webhook: { url: hook } } },
+    "test",
+  );
+  return { path, store, log, ipBans, config };
+}
+
 const cli = (args: string[], env: NodeJS.ProcessEnv = process.env) =>
   promisify(execFile)(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], {
     cwd: root,
@@ -210,24 +223,10 @@ describe("a damaged store", () => {
   });
 
   it("damage found while the guard runs: replaced, said, and the guard goes on", async () => {
-    const path = folder();
-    const store = join(path, "guard.sqlite");
-    const log = join(path, "home-assistant.log");
-    const ipBans = join(path, "ip_bans.yaml");
-    storeWithHistory(store, join(path, "scratch.sqlite"), 3000, "203.0.113.10");
     const hook = await webhookReceiver();
+    const { path, store, log, ipBans, config } = notifyingCase(hook.url);
+    storeWithHistory(store, join(path, "scratch.sqlite"), 3000, "203.0.113.10");
     try {
-      const config = validateGuardConfig(
-        {
-          source: "file",
-          log,
-          store,
-          maxRetry: 2,
-          backends: [`ip-bans=${ipBans}`],
-          notify: { webhook: { url: hook.url } },
-        },
-        "test",
-      );
       const said: string[] = [];
       const guard = new Guard(config, { say: (message) => said.push(message), storeCheckMs: 100 });
       guards.push(guard);
@@ -265,23 +264,9 @@ describe("an emptied store", () => {
   ])(
     "%s while bans were in force: said loudly and by notification, with what the backends still hold",
     async (_how, empty) => {
-      const path = folder();
-      const store = join(path, "guard.sqlite");
-      const log = join(path, "home-assistant.log");
-      const ipBans = join(path, "ip_bans.yaml");
       const hook = await webhookReceiver();
+      const { store, log, ipBans, config } = notifyingCase(hook.url);
       try {
-        const config = validateGuardConfig(
-          {
-            source: "file",
-            log,
-            store,
-            maxRetry: 2,
-            backends: [`ip-bans=${ipBans}`],
-            notify: { webhook: { url: hook.url } },
-          },
-          "test",
-        );
         const first = new Guard(config);
         guards.push(first);
         await first.start();
