@@ -161,7 +161,8 @@ export class JournalSource implements GuardPart {
     try {
       if (cursorLost) {
         this.#bus.emit("warning", {
-          message: "journalctl cannot find the saved position in this journal: following from its last entry, so entries written meanwhile may be missed",
+          message:
+            "journalctl cannot find the saved position in this journal: following from its last entry, so entries written meanwhile may be missed",
         });
         this.#cursor = await this.#lastEntryCursor();
         this.#readAll = this.#cursor === null;
