@@ -85,6 +85,20 @@ describe("line identity across truncation and rollover (file source)", () => {
     expect(seen).toEqual(range(110, 7));
   });
 
+  it("copytruncate right after a write: the lines that are only in the copy are read from home-assistant.log.1", async () => {
+    const { log, seen, settle } = await follow("copytruncate");
+    appendFileSync(log, lines(140, 2));
+    await waitFor(() => seen.length === 2, 5000, "the first two lines");
+    // written, then copied away and truncated before the guard looked: these two exist only in the copy
+    appendFileSync(log, lines(142, 2));
+    copyFileSync(log, `${log}.1`);
+    truncateSync(log, 0);
+    appendFileSync(log, lines(144, 2));
+    await settle();
+    await waitFor(() => seen.length === 6, 5000, "the copied lines and the new ones");
+    expect(seen).toEqual(range(140, 6));
+  });
+
   it("Home Assistant's start-up rollover twice in a row, the new log getting an inode seen before", async () => {
     const { log, seen, settle } = await follow("rollover");
     const inodes = [statSync(log).ino];
