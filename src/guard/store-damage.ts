@@ -98,3 +98,21 @@ export function moveAside(path: string, now: Date): string {
   }
   return aside;
 }
+
+/** Writes what was kept into a new store, in one transaction. */
+export function restoreInto(db: Database.Database, kept: Salvage): void {
+  const insertBan = db.prepare(
+    "INSERT OR IGNORE INTO bans (address, banned_at, until, failures, kind, offence, lifted_at, lift_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+  );
+  const insertMeta = db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)");
+  const insertEvent = db.prepare(
+    "INSERT OR IGNORE INTO events (line_key, at, address, kind, url, user_agent, host) VALUES (?, ?, ?, ?, ?, ?, ?)",
+  );
+  db.transaction(() => {
+    for (const b of kept.bans) {
+      insertBan.run(b.address, b.banned_at, b.until, b.failures, b.kind, b.offence, b.lifted_at, b.lift_reason);
+    }
+    for (const m of kept.meta) insertMeta.run(m.key, m.value);
+    for (const e of kept.events) insertEvent.run(e.line_key, e.at, e.address, e.kind, e.url, e.user_agent, e.host);
+  })();
+}

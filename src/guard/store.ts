@@ -4,8 +4,19 @@ import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import type { BanRecord, GuardPart, UnbanReason } from "./bus.js";
 import type { FailedLogin, FailureKind } from "./events.js";
-import { type BanRow, isCorruption, moveAside, quickCheck, type Salvage, salvage } from "./store-damage.js";
+import {
+  type BanRow,
+  isCorruption,
+  moveAside,
+  quickCheck,
+  restoreInto,
+  type Salvage,
+  salvage,
+} from "./store-damage.js";
 import { StoreLock } from "./store-lock.js";
+import { prepareSchema, type StoredBan, toBan } from "./store-schema.js";
+
+export type { StoredBan } from "./store-schema.js";
 
 /**
  * The guard's memory (SQLite, WAL): failed logins and bans. Each failure is stored under its line's key (the
@@ -17,47 +28,6 @@ import { StoreLock } from "./store-lock.js";
  * aside and starts a new one), a tool that changes it (`edit`: `guard unban`), and a reader (`read`:
  * `guard bans`, a console) that never writes and never waits for the guard.
  */
-
-export interface StoredBan extends BanRecord {
-  id: number;
-}
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS events (
-  id INTEGER PRIMARY KEY,
-  line_key TEXT NOT NULL UNIQUE,
-  at INTEGER NOT NULL,
-  address TEXT NOT NULL,
-  kind TEXT NOT NULL,
-  url TEXT,
-  user_agent TEXT,
-  host TEXT
-);
-CREATE INDEX IF NOT EXISTS events_at ON events(at);
-CREATE TABLE IF NOT EXISTS bans (
-  id INTEGER PRIMARY KEY,
-  address TEXT NOT NULL,
-  banned_at INTEGER NOT NULL,
-  until INTEGER NOT NULL,
-  failures INTEGER NOT NULL,
-  kind TEXT NOT NULL,
-  offence INTEGER NOT NULL,
-  lifted_at INTEGER,
-  lift_reason TEXT
-);
-CREATE UNIQUE INDEX IF NOT EXISTS bans_one_active ON bans(address) WHERE lifted_at IS NULL;
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-`;
-
-const toBan = (row: BanRow): StoredBan => ({
-  id: row.id,
-  address: row.address,
-  bannedAt: row.banned_at,
-  until: row.until,
-  failures: row.failures,
-  kind: row.kind as FailureKind,
-  offence: row.offence,
-});
 
 let unkeyed = 0;
 
@@ -161,7 +131,7 @@ export class GuardStore implements GuardPart {
     }
     if (this.#mode === "edit") {
       this.#db = this.#connect({});
-      this.#prepareSchema(this.#db);
+      prepareSchema(this.#db);
       return;
     }
     this.#lock = StoreLock.acquire(this.path);
@@ -342,13 +312,6 @@ export class GuardStore implements GuardPart {
     }
   }
 
-  #prepareSchema(db: Database.Database): void {
-    db.pragma("journal_mode = WAL");
-    // NORMAL in WAL mode survives a killed process (not a power cut), and keeps inserts fast
-    db.pragma("synchronous = NORMAL");
-    db.exec(SCHEMA);
-  }
-
   /** Opens the guard's store, replacing it with a new one when it is damaged. */
   #openChecked(): void {
     const problem = existsSync(this.path) ? quickCheck(this.path) : null;
@@ -358,7 +321,7 @@ export class GuardStore implements GuardPart {
     }
     const db = this.#connect({});
     try {
-      this.#prepareSchema(db);
+      prepareSchema(db);
     } catch (error) {
       db.close();
       if (!isCorruption(error)) throw error;
@@ -430,9 +393,9 @@ export class GuardStore implements GuardPart {
     try {
       const movedTo = moveAside(this.path, new Date(now));
       const db = this.#connect({});
-      this.#prepareSchema(db);
+      prepareSchema(db);
       this.#db = db;
-      this.#restore(db, kept);
+      restoreInto(db, kept);
       damage = {
         path: this.path,
         movedTo,
@@ -449,22 +412,5 @@ export class GuardStore implements GuardPart {
     }
     this.#options.onDamage?.(damage);
     return damage;
-  }
-
-  #restore(db: Database.Database, kept: Salvage): void {
-    const insertBan = db.prepare(
-      "INSERT OR IGNORE INTO bans (address, banned_at, until, failures, kind, offence, lifted_at, lift_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-    );
-    const insertMeta = db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)");
-    const insertEvent = db.prepare(
-      "INSERT OR IGNORE INTO events (line_key, at, address, kind, url, user_agent, host) VALUES (?, ?, ?, ?, ?, ?, ?)",
-    );
-    db.transaction(() => {
-      for (const b of kept.bans) {
-        insertBan.run(b.address, b.banned_at, b.until, b.failures, b.kind, b.offence, b.lifted_at, b.lift_reason);
-      }
-      for (const m of kept.meta) insertMeta.run(m.key, m.value);
-      for (const e of kept.events) insertEvent.run(e.line_key, e.at, e.address, e.kind, e.url, e.user_agent, e.host);
-    })();
   }
 }
