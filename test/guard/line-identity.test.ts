@@ -46,13 +46,31 @@ async function follow(name: string) {
     { source: "file", log, store: join(folder, "guard.sqlite"), maxRetry: 1000, backends: ["dry-run"] },
     "test",
   );
-  const running = new Guard(config);
-  guard = running;
   const seen: string[] = [];
-  running.bus.on(seen, "failure", ({ failure }) => seen.push(failure.address));
-  await running.start();
-  const settle = () => (running.source as FileSource).settle();
-  return { log, seen, settle };
+  let running: Guard | null = null;
+  /** Starts the guard (again, after `stop`) on the same store, counting into `seen`. */
+  const start = async () => {
+    running = new Guard(config);
+    guard = running;
+    running.bus.on(seen, "failure", ({ failure }) => seen.push(failure.address));
+    await running.start();
+  };
+  const stop = async () => {
+    await running?.stop();
+    guard = null;
+  };
+  await start();
+  const settle = async () => {
+    if (running) await (running.source as FileSource).settle();
+  };
+  return { log, seen, settle, start, stop };
+}
+
+/** Home Assistant's RotatingFileHandler.doRollover at start-up: .1 removed, the log renamed to .1, a new log. */
+function rollover(log: string, content: string): void {
+  rmSync(`${log}.1`, { force: true });
+  renameSync(log, `${log}.1`);
+  writeFileSync(log, content);
 }
 
 const range = (from: number, count: number) => Array.from({ length: count }, (_, i) => `203.0.113.${from + i}`);
@@ -109,10 +127,7 @@ describe("line identity across truncation and rollover (file source)", () => {
     let reused = 0;
     // bounded: ext4 hands the freed inode back at once; other writers on a busy machine may take it once or twice
     for (let restart = 0; restart < 8 && reused < 2; restart++) {
-      // RotatingFileHandler.doRollover at start-up: home-assistant.log.1 removed, the log renamed to it, a new log
-      rmSync(`${log}.1`, { force: true });
-      renameSync(log, `${log}.1`);
-      writeFileSync(log, lines(next, 2));
+      rollover(log, lines(next, 2));
       next += 2;
       const inode = statSync(log).ino;
       if (inodes.includes(inode)) reused++;
@@ -122,6 +137,25 @@ describe("line identity across truncation and rollover (file source)", () => {
     }
     expect(reused, "the file system gave a rolled-over log an inode it had before").toBeGreaterThan(0);
     expect(seen).toEqual(range(120, next - 120));
+  });
+  it("rolled over twice between two looks, and twice while the guard was stopped: the run in between is read too", async () => {
+    const { log, seen, settle, start, stop } = await follow("twice");
+    appendFileSync(log, lines(150, 2));
+    await waitFor(() => seen.length === 2, 5000, "the first run's lines");
+    // two restarts of Home Assistant before the guard looks: the middle run is only in .1 now
+    rollover(log, lines(152, 2));
+    rollover(log, lines(154, 2));
+    await settle();
+    await waitFor(() => seen.length === 6, 5000, "the middle run and the last");
+    await stop();
+    rollover(log, lines(156, 2));
+    rollover(log, lines(158, 2));
+    await start();
+    await waitFor(() => seen.length === 10, 5000, "the runs written while the guard was stopped");
+    appendFileSync(log, lines(160, 1));
+    await settle();
+    await waitFor(() => seen.length === 11, 5000, "a marker line");
+    expect(seen).toEqual(range(150, 11));
   });
 });
 

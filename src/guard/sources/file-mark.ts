@@ -22,6 +22,11 @@ export interface FileMark {
   /** sha256 (base64url) of the min(offset, FINGERPRINT_BYTES) bytes before `offset`; null: not known. */
   fingerprint: string | null;
   inode: number;
+  /**
+   * The first line's hash of `<log>.1` when this generation began (null: there was none; absent: not known):
+   * a `.1` with another first line later is a generation the source never saw.
+   */
+  rotated?: string | null;
 }
 
 export const newGeneration = () => randomBytes(6).toString("base64url");
@@ -56,6 +61,7 @@ export function parseMark(text: string | null): FileMark | null {
         offset: value.offset,
         fingerprint: value.fingerprint,
         inode: value.inode,
+        ...(value.rotated === null || typeof value.rotated === "string" ? { rotated: value.rotated } : {}),
       };
     }
   } catch {
@@ -88,4 +94,11 @@ export function appendTail(tail: Buffer, chunk: Buffer): Buffer {
   if (chunk.length >= TAIL_BYTES) return Buffer.from(chunk.subarray(chunk.length - TAIL_BYTES));
   const keep = Math.min(tail.length, TAIL_BYTES - chunk.length);
   return Buffer.concat([tail.subarray(tail.length - keep), chunk]);
+}
+
+/** A file's first line (up to FINGERPRINT_BYTES), hashed: Home Assistant starts every log with a timed line. */
+export async function firstLineHash(handle: FileHandle): Promise<string> {
+  const head = await readAt(handle, 0, FINGERPRINT_BYTES);
+  const newline = head.indexOf(10);
+  return fingerprintOf(newline < 0 ? head : head.subarray(0, newline));
 }

@@ -10,6 +10,7 @@ import {
   FINGERPRINT_BYTES,
   type FileMark,
   fingerprintOf,
+  firstLineHash,
   formatMark,
   newGeneration,
   parseMark,
@@ -50,6 +51,8 @@ export class FileSource implements GuardPart {
   /** Next byte to read, and the last bytes read before it (up to TAIL_BYTES). */
   #position = 0;
   #tail: Buffer = Buffer.alloc(0);
+  /** `<log>.1`'s first line when this generation began (see FileMark.rotated). */
+  #rotatedHead: string | null | undefined;
   #watcher: FSWatcher | null = null;
   #timer: NodeJS.Timeout | null = null;
   #running = false;
@@ -148,7 +151,7 @@ export class FileSource implements GuardPart {
     if (this.#handle && current.ino !== this.#inode) {
       // renamed away: what was written to it before the rename is still there for our handle
       await this.#drain();
-      this.#splitter.flush();
+      await this.#finishGeneration(this.#tailFingerprint());
       await this.#handle.close().catch(() => undefined);
       this.#handle = null;
     }
@@ -168,16 +171,14 @@ export class FileSource implements GuardPart {
     if (mark) {
       if (await this.#resume(handle, mark, size)) return;
       // the file changed while we were away: finish our generation where it went, then read this one whole
-      this.#begin(mark.generation, mark.offset, Buffer.alloc(0));
-      await this.#finishFromRotated(mark.fingerprint);
+      this.#begin(mark.generation, mark.offset, Buffer.alloc(0), mark.rotated);
+      await this.#finishGeneration(mark.fingerprint);
     } else if (first && !this.#wasMissing && !this.#options.fromStart) {
       const n = Math.min(FINGERPRINT_BYTES, size);
-      this.#begin(newGeneration(), size, await readAt(handle, size - n, n));
-      this.#saveMark();
+      await this.#beginNew(size, await readAt(handle, size - n, n));
       return;
     }
-    this.#begin(newGeneration(), 0, Buffer.alloc(0));
-    this.#saveMark();
+    await this.#beginNew(0, Buffer.alloc(0));
   }
 
   /** Resumes at the mark when the bytes before it are still the ones read there. */
@@ -188,19 +189,32 @@ export class FileSource implements GuardPart {
     if (mark.fingerprint === null) {
       // the first release's `inode:offset`: trusted for the same inode, under a new generation
       if (mark.inode !== this.#inode) return false;
-      this.#begin(newGeneration(), mark.offset, before);
+      await this.#beginNew(mark.offset, before);
       return true;
     }
     if (before.length !== n || fingerprintOf(before) !== mark.fingerprint) return false;
-    this.#begin(mark.generation, mark.offset, before);
+    this.#begin(mark.generation, mark.offset, before, mark.rotated);
     return true;
   }
 
-  #begin(generation: string, offset: number, before: Buffer): void {
+  #begin(generation: string, offset: number, before: Buffer, rotatedHead: string | null | undefined): void {
     this.#generation = generation;
     this.#position = offset;
     this.#tail = Buffer.from(before);
+    this.#rotatedHead = rotatedHead;
     this.#splitter.reset(offset);
+  }
+
+  /** A new generation at `offset`, noting which `<log>.1` was there when it began. */
+  async #beginNew(offset: number, before: Buffer): Promise<void> {
+    const rotated = await open(`${this.#options.path}.1`, "r").catch(() => null);
+    const head = rotated ? await firstLineHash(rotated).finally(() => rotated.close()) : null;
+    this.#begin(newGeneration(), offset, before, head);
+    this.#saveMark();
+  }
+
+  #tailFingerprint(): string {
+    return fingerprintOf(this.#tail.subarray(this.#tail.length - Math.min(FINGERPRINT_BYTES, this.#tail.length)));
   }
 
   async #drain(): Promise<void> {
@@ -211,10 +225,8 @@ export class FileSource implements GuardPart {
       const { bytesRead } = await handle.read(buffer, 0, READ_CHUNK, this.#position);
       // checked after the read, so a chunk read from a file rewritten meanwhile is never taken for the old one
       if (!(await this.#unchanged(handle))) {
-        const n = Math.min(FINGERPRINT_BYTES, this.#tail.length);
-        await this.#finishFromRotated(fingerprintOf(this.#tail.subarray(this.#tail.length - n)));
-        this.#begin(newGeneration(), 0, Buffer.alloc(0));
-        this.#saveMark();
+        await this.#finishGeneration(this.#tailFingerprint());
+        await this.#beginNew(0, Buffer.alloc(0));
         continue;
       }
       if (bytesRead === 0) return;
@@ -240,32 +252,42 @@ export class FileSource implements GuardPart {
   }
 
   /**
-   * The generation being read ended before we read all of it: if `<log>.1` is it (the same bytes before our
-   * position: a copytruncate copy, or Home Assistant's rollover while the guard was stopped), read the rest
-   * from there, as the same generation.
+   * The generation being read has ended. If `<log>.1` is it (the same bytes before our position: a
+   * copytruncate copy, or a rollover while the guard was stopped), the rest is read from there, as the same
+   * generation. If `<log>.1` is neither it nor the file that was `.1` when it began, the log rolled over twice
+   * between two looks, and `.1` is a generation never read: it is read whole, as a new one.
    */
-  async #finishFromRotated(fingerprint: string | null): Promise<void> {
-    const offset = this.#position;
-    if (fingerprint !== null && offset > 0) {
-      const rotated = await open(`${this.#options.path}.1`, "r").catch(() => null);
-      try {
+  async #finishGeneration(fingerprint: string | null): Promise<void> {
+    const rotated = await open(`${this.#options.path}.1`, "r").catch(() => null);
+    try {
+      if (rotated) {
+        const offset = this.#position;
         const n = Math.min(FINGERPRINT_BYTES, offset);
-        const before = rotated ? await readAt(rotated, offset - n, n) : null;
-        if (rotated && before && before.length === n && fingerprintOf(before) === fingerprint) {
-          const buffer = Buffer.allocUnsafe(READ_CHUNK);
-          let position = offset;
-          for (let rounds = 0; rounds < 1024; rounds++) {
-            const { bytesRead } = await rotated.read(buffer, 0, READ_CHUNK, position);
-            if (bytesRead === 0) break;
-            position += bytesRead;
-            this.#splitter.push(buffer.subarray(0, bytesRead));
-          }
+        const before = fingerprint !== null && offset > 0 ? await readAt(rotated, offset - n, n) : null;
+        if (before && before.length === n && fingerprintOf(before) === fingerprint) {
+          await this.#readRest(rotated, offset);
+        } else if (this.#rotatedHead !== undefined && (await firstLineHash(rotated)) !== this.#rotatedHead) {
+          this.#splitter.flush();
+          this.#begin(newGeneration(), 0, Buffer.alloc(0), undefined);
+          await this.#readRest(rotated, 0);
         }
-      } finally {
-        await rotated?.close().catch(() => undefined);
       }
+    } finally {
+      await rotated?.close().catch(() => undefined);
     }
     this.#splitter.flush();
+  }
+
+  /** Pushes a rotated file from `position` to its end (it no longer grows). */
+  async #readRest(handle: FileHandle, position: number): Promise<void> {
+    const buffer = Buffer.allocUnsafe(READ_CHUNK);
+    let at = position;
+    for (let rounds = 0; rounds < 1024; rounds++) {
+      const { bytesRead } = await handle.read(buffer, 0, READ_CHUNK, at);
+      if (bytesRead === 0) return;
+      at += bytesRead;
+      this.#splitter.push(buffer.subarray(0, bytesRead));
+    }
   }
 
   /** Tells the bookmark where the last whole line ended, with the bytes before it (when they were kept). */
@@ -278,7 +300,13 @@ export class FileSource implements GuardPart {
     // inside a line longer than what is kept: the previous mark stays, and a restart re-reads a little more
     if (!before) return;
     bookmark.write(
-      formatMark({ generation: this.#generation, offset, fingerprint: fingerprintOf(before), inode: this.#inode }),
+      formatMark({
+        generation: this.#generation,
+        offset,
+        fingerprint: fingerprintOf(before),
+        inode: this.#inode,
+        ...(this.#rotatedHead !== undefined ? { rotated: this.#rotatedHead } : {}),
+      }),
     );
   }
 }
