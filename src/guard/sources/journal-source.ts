@@ -40,8 +40,8 @@ export function journalMessage(entry: Record<string, unknown>): string | null {
  * dies it is restarted from the last cursor, with growing delays.
  *
  * Resuming uses `--cursor` and skips the entry carrying it, rather than `--after-cursor`: systemd 252's
- * journalctl skips one more entry when the cursor's entry does not match the filters (it calls
- * `sd_journal_next_skip(j, 2)` after seeking), which would lose a line.
+ * journalctl (tried here with `--file` and a match) skips the first matching entry after a cursor whose own
+ * entry does not match the filters, which would lose a line.
  */
 export class JournalSource implements GuardPart {
   readonly name = "journal source";

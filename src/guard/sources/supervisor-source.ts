@@ -22,7 +22,11 @@ export interface SupervisorSourceOptions {
 }
 
 const DEFAULT_DELAYS_MS = [1000, 2000, 5000, 10_000, 30_000];
-/** "All the rest" for gatewayd's Range (supervisor/host/logs.py SYSTEMD_JOURNAL_GATEWAYD_LINES_MAX). */
+/**
+ * "All the rest" for gatewayd's Range (supervisor/host/logs.py SYSTEMD_JOURNAL_GATEWAYD_LINES_MAX). The count
+ * is required: gatewayd's `request_parse_range_skip_and_n_entries` refuses `entries=:-500:`, which the first
+ * release sent on every reconnect.
+ */
 const LINES_MAX = "18446744073709551615";
 /** The last entries, to anchor at the end on a first run: the Supervisor's own `entries=:-(n-1):n` form. */
 const TAIL_RANGE = "entries=:-1:2";
@@ -86,6 +90,8 @@ export class SupervisorSource implements GuardPart {
   async #run(first: { response: Response; overlap: boolean } | null): Promise<void> {
     const delays = this.#options.reconnectDelaysMs ?? DEFAULT_DELAYS_MS;
     let failures = 0;
+    /** Realigning reconnects at once, but not over and over (an API that ignores Range would loop). */
+    let realigns = 0;
     let next = first;
     while (this.#running) {
       let outcome: Outcome = "nothing";
@@ -97,7 +103,8 @@ export class SupervisorSource implements GuardPart {
       }
       next = null;
       if (!this.#running) return;
-      if (outcome === "realign") continue;
+      if (outcome === "realign" && realigns++ < 2) continue;
+      if (outcome === "new-lines") realigns = 0;
       failures = outcome === "new-lines" ? 0 : failures + 1;
       const delay = delays[Math.min(failures, delays.length - 1)] ?? 1000;
       await new Promise((resolve) => setTimeout(resolve, delay));
