@@ -100,6 +100,14 @@ describe("a guard that cannot protect does not run", () => {
     );
   });
 
+  it("no log source: a log file in a folder that does not exist", async () => {
+    const path = folder();
+    await refuses(
+      ["--source", "file", "--log", join(path, "nowhere", "home-assistant.log"), "--store", join(path, "guard.sqlite")],
+      /^hassguard: the guard cannot run: file source: the folder '.*nowhere' of the log .* does not exist/,
+    );
+  });
+
   it("no ban backend that started (and dry-run was not chosen)", async () => {
     const path = folder();
     await refuses(
