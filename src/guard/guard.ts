@@ -19,7 +19,7 @@ import { StreamSource } from "./sources/stdin-source.js";
 import { SupervisorSource } from "./sources/supervisor-source.js";
 import { StatsKeeper } from "./stats.js";
 import { GuardStore } from "./store.js";
-import { damageAlert, emptiedAlert } from "./store-alerts.js";
+import { damageAlert, emptiedAlert, replacedAlert } from "./store-alerts.js";
 
 /**
  * The composition root of the long-running guard (zigbee2mqtt's controller): builds the parts (constructors
@@ -40,7 +40,7 @@ export interface GuardEnvironment {
   nftCommand?: string[];
   nftTable?: string;
   fromStart?: boolean;
-  /** How often the running guard checks its store on disk (tests shorten it; 0: never). */
+  /** How often the running guard checks its store on disk, and that it is still there (tests shorten it). */
   storeCheckMs?: number;
   /** hassguard's version, shown on the MQTT device. */
   version?: string;
@@ -112,7 +112,10 @@ export class Guard {
       onDamage: (damage) => this.#alert(damageAlert(damage)),
       onFailure: (error) => this.#fail(error),
       onWarning: (message) => this.bus.emit("warning", { message }),
-      ...(environment.storeCheckMs !== undefined ? { checkEveryMs: environment.storeCheckMs } : {}),
+      onReplaced: (replaced) => this.#alert(replacedAlert(replaced)),
+      ...(environment.storeCheckMs !== undefined
+        ? { checkEveryMs: environment.storeCheckMs, watchEveryMs: environment.storeCheckMs }
+        : {}),
     });
     this.#backends = buildBackends(config.backends, environment);
     this.bans = new BanManager(this.bus, this.#backends, this.store);

@@ -26,6 +26,14 @@ export function damageAlert(damage: StoreDamage): OwnerAlert {
   };
 }
 
+export function replacedAlert(replaced: { path: string; movedTo: string | null }): OwnerAlert {
+  const how = replaced.movedTo ? `replaced (the file found there was moved to ${replaced.movedTo})` : "deleted";
+  return {
+    title: "the guard's store was deleted or replaced while the guard ran",
+    message: `The store ${replaced.path} was ${how} while the guard was running. The guard wrote its own copy back, with every ban and log position it holds, so \`hassguard guard bans\` and \`guard unban\` see them again.`,
+  };
+}
+
 /**
  * The store holds no bans although it had some (the lock file's marker): it was deleted, emptied or replaced.
  * The backends are asked what they still hold that the store does not know, so the owner can lift it.

@@ -1,4 +1,4 @@
-import { existsSync, renameSync } from "node:fs";
+import { existsSync, renameSync, rmSync } from "node:fs";
 import Database from "better-sqlite3";
 
 /**
@@ -90,8 +90,8 @@ export function salvage(db: Database.Database, eventsSince: number): Salvage {
  * Renames the store and its -wal/-shm to `<store>.damaged-<time>` (kept together, so the copy can still be
  * opened for a look), and returns the new name. The connection must be closed first.
  */
-export function moveAside(path: string, now: Date): string {
-  const aside = `${path}.damaged-${now.toISOString().replace(/[:.]/g, "-")}`;
+export function moveAside(path: string, now: Date, label = "damaged"): string {
+  const aside = `${path}.${label}-${now.toISOString().replace(/[:.]/g, "-")}`;
   renameSync(path, aside);
   for (const suffix of ["-wal", "-shm"]) {
     if (existsSync(`${path}${suffix}`)) renameSync(`${path}${suffix}`, `${aside}${suffix}`);
@@ -115,4 +115,22 @@ export function restoreInto(db: Database.Database, kept: Salvage): void {
     for (const m of kept.meta) insertMeta.run(m.key, m.value);
     for (const e of kept.events) insertEvent.run(e.line_key, e.at, e.address, e.kind, e.url, e.user_agent, e.host);
   })();
+}
+
+/**
+ * The store's file was deleted or replaced under the running guard, whose connection still holds the old one:
+ * writes that copy back under the store's name (`VACUUM INTO`, consistent), after closing the connection and
+ * moving whatever file was found there aside. Returns where that went.
+ */
+export function writeBack(db: Database.Database, path: string, found: boolean, now: Date): string | null {
+  const copy = `${path}.restoring-${process.pid}`;
+  rmSync(copy, { force: true });
+  db.prepare("VACUUM INTO ?").run(copy);
+  db.close();
+  // SQLite keeps the -wal/-shm of a database file that has moved (it will not checkpoint into it): they are
+  // the old connection's and must not meet the copy; everything in them is in the copy already
+  const movedTo = found ? moveAside(path, now, "replaced") : null;
+  for (const suffix of ["-wal", "-shm"]) rmSync(`${path}${suffix}`, { force: true });
+  renameSync(copy, path);
+  return movedTo;
 }

@@ -12,6 +12,7 @@ import {
   restoreInto,
   type Salvage,
   salvage,
+  writeBack,
 } from "./store-damage.js";
 import { StoreLock } from "./store-lock.js";
 import { prepareSchema, type StoredBan, toBan } from "./store-schema.js";
@@ -61,14 +62,19 @@ export interface GuardStoreOptions {
   onFailure?: (error: Error) => void;
   /** A periodic check that could not run (it runs again later). */
   onWarning?: (message: string) => void;
+  /** The store's file was deleted or replaced while the guard ran, and the guard's copy written back. */
+  onReplaced?: (replaced: { path: string; movedTo: string | null }) => void;
   /** How often the running guard checks the file again (0: never). */
   checkEveryMs?: number;
+  /** How often it checks that the file at the store's path is still the one it holds open (0: never). */
+  watchEveryMs?: number;
   clock?: () => number;
 }
 
 /** Recent failed logins carried over to a new store (the detector's windows are far shorter). */
 const SALVAGE_EVENTS_MS = 24 * 3600_000;
 const DEFAULT_CHECK_EVERY_MS = 6 * 3600_000;
+const DEFAULT_WATCH_EVERY_MS = 10_000;
 
 export class GuardStore implements GuardPart {
   readonly name = "store";
@@ -78,7 +84,9 @@ export class GuardStore implements GuardPart {
   #db: Database.Database | null = null;
   #lock: StoreLock | null = null;
   #statements = new Map<string, Database.Statement>();
-  #timer: NodeJS.Timeout | null = null;
+  #timers: NodeJS.Timeout[] = [];
+  /** The inode of the file the guard's connection holds. */
+  #inode = 0;
   #bansSince: number | null = null;
   #emptiedSince: number | null = null;
   #damage: StoreDamage | null = null;
@@ -142,16 +150,14 @@ export class GuardStore implements GuardPart {
       this.close();
       throw error;
     }
-    const every = this.#options.checkEveryMs ?? DEFAULT_CHECK_EVERY_MS;
-    if (every > 0) {
-      this.#timer = setInterval(() => this.checkNow(), every);
-      this.#timer.unref();
-    }
+    this.#inode = statSync(this.path).ino;
+    this.#every(this.#options.checkEveryMs ?? DEFAULT_CHECK_EVERY_MS, () => this.checkNow());
+    this.#every(this.#options.watchEveryMs ?? DEFAULT_WATCH_EVERY_MS, () => this.#checkStillThere());
   }
 
   close(): void {
-    if (this.#timer) clearInterval(this.#timer);
-    this.#timer = null;
+    for (const timer of this.#timers) clearInterval(timer);
+    this.#timers = [];
     this.#statements.clear();
     if (this.#db?.open) this.#db.close();
     this.#db = null;
@@ -176,6 +182,40 @@ export class GuardStore implements GuardPart {
       if (problem) this.#replaceDamaged(problem);
     } catch {
       // #replaceDamaged has told onFailure: the guard stops
+    }
+  }
+
+  #every(ms: number, work: () => void): void {
+    if (ms <= 0) return;
+    const timer = setInterval(work, ms);
+    timer.unref();
+    this.#timers.push(timer);
+  }
+
+  /**
+   * A store deleted or replaced while the guard runs would leave it writing to a file nobody sees (and
+   * `guard bans`/`guard unban` reading another): its own copy is written back, and the owner told.
+   */
+  #checkStillThere(): void {
+    const db = this.#db;
+    if (!db) return;
+    const found = statSync(this.path, { throwIfNoEntry: false });
+    if (found?.ino === this.#inode) return;
+    try {
+      this.#statements.clear();
+      this.#db = null;
+      const movedTo = writeBack(db, this.path, found !== undefined, new Date(this.#options.clock?.() ?? Date.now()));
+      const fresh = this.#connect({});
+      prepareSchema(fresh);
+      this.#db = fresh;
+      this.#inode = statSync(this.path).ino;
+      this.#options.onReplaced?.({ path: this.path, movedTo });
+    } catch (error) {
+      this.#options.onFailure?.(
+        new Error(
+          `the guard's store '${this.path}' was deleted or replaced and could not be written back: ${(error as Error).message}`,
+        ),
+      );
     }
   }
 
@@ -395,6 +435,7 @@ export class GuardStore implements GuardPart {
       const db = this.#connect({});
       prepareSchema(db);
       this.#db = db;
+      this.#inode = statSync(this.path).ino;
       restoreInto(db, kept);
       damage = {
         path: this.path,

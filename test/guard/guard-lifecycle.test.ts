@@ -6,6 +6,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  renameSync,
   rmSync,
   writeFileSync,
 } from "node:fs";
@@ -306,4 +307,52 @@ describe("an emptied store", () => {
       }
     },
   );
+});
+
+describe("a store deleted or replaced while the guard runs", () => {
+  it.each([
+    ["deleted", (store: string) => rmSync(store)],
+    [
+      "replaced by another file",
+      (store: string) => {
+        const other = `${store}.new`;
+        GuardStore.open(other, "edit").close();
+        renameSync(other, store);
+      },
+    ],
+  ])("%s: the guard writes its own copy back and says so", async (how, remove) => {
+    const hook = await webhookReceiver();
+    const { path, store, log, ipBans, config } = notifyingCase(hook.url);
+    try {
+      const said: string[] = [];
+      const guard = new Guard(config, { say: (message) => said.push(message), storeCheckMs: 100 });
+      guards.push(guard);
+      await guard.start();
+      appendFileSync(log, `${failLine("198.51.100.95")}\n`.repeat(2));
+      await waitFor(() => readBans(ipBans).includes("198.51.100.95"), 10_000, "the ban");
+      remove(store);
+      await waitFor(
+        () => said.some((line) => line.startsWith("ALERT: the guard's store was deleted or replaced")),
+        10_000,
+        "the alert",
+      );
+      await waitFor(() => hook.bodies.some((body) => body.event === "alert"), 10_000, "the owner's notification");
+      // readers see what the guard holds again, and what it does from now on
+      appendFileSync(log, `${failLine("198.51.100.96")}\n`.repeat(2));
+      await waitFor(() => readBans(ipBans).includes("198.51.100.96"), 10_000, "the next ban");
+      const reader = GuardStore.open(store, "read");
+      expect(
+        reader
+          .unliftedBans()
+          .map((ban) => ban.address)
+          .sort(),
+      ).toEqual(["198.51.100.95", "198.51.100.96"]);
+      reader.close();
+      // the file found there is kept aside (with whatever -wal/-shm SQLite left for the old connection)
+      const movedAside = readdirSync(path).filter((name) => /^guard\.sqlite\.replaced-[^-]+-.*Z$/.test(name));
+      expect(movedAside.length).toBe(how === "deleted" ? 0 : 1);
+    } finally {
+      await hook.close();
+    }
+  });
 });
