@@ -112,11 +112,6 @@ export class GuardStore implements GuardPart {
     this.close();
   }
 
-  /** A damaged store found when opening (already moved aside and replaced). */
-  get damageAtOpen(): StoreDamage | null {
-    return this.#damage;
-  }
-
   /**
    * When this store had its first ban, if it holds none now: it was deleted, emptied or replaced while it had
    * bans, and the bans in force then are unknown to the guard. Null otherwise.
