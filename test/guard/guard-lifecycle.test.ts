@@ -109,6 +109,18 @@ describe("a guard that cannot protect does not run", () => {
     );
   });
 
+  it("no log source: a journal without a single entry (no journal here)", async () => {
+    const path = folder();
+    mkdirSync(join(path, "journal"));
+    const config = validateGuardConfig(
+      { source: "journal", journalArgs: ["--directory", join(path, "journal")], store: join(path, "guard.sqlite") },
+      "test",
+    );
+    await expect(new Guard(config).start()).rejects.toThrow(
+      /^the guard cannot run: journal source: journalctl: it finds no journal here/,
+    );
+  });
+
   it("no ban backend that started (and dry-run was not chosen)", async () => {
     const path = folder();
     await refuses(

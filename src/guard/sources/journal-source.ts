@@ -68,7 +68,14 @@ export class JournalSource implements GuardPart {
     try {
       this.#cursor = this.#options.bookmark?.read() ?? null;
       if (this.#cursor === null && !this.#options.fromStart) {
-        this.#cursor = await this.#lastEntryCursor();
+        this.#cursor = await this.#lastEntryCursor(this.#options.matches);
+        // a journal without a single entry is no journal (a container without one, a wrong --directory):
+        // following it would watch nothing
+        if (this.#cursor === null && (await this.#lastEntryCursor([])) === null) {
+          throw new Error(
+            "it finds no journal here (not one entry): give the log file (--log), or where the journal is (journalArgs: [--directory, DIR] in guard.yaml)",
+          );
+        }
         // no Home Assistant entry yet: whatever comes is new
         this.#readAll = this.#cursor === null;
         if (this.#cursor) this.#options.bookmark?.write(this.#cursor);
@@ -92,14 +99,9 @@ export class JournalSource implements GuardPart {
     this.#child = null;
   }
 
-  async #lastEntryCursor(): Promise<string | null> {
-    const args = [
-      "--lines=1",
-      "--output=json",
-      "--no-pager",
-      ...(this.#options.extraArgs ?? []),
-      ...this.#options.matches,
-    ];
+  /** The cursor of the last entry matching `matches` (all entries when empty), or null when there is none. */
+  async #lastEntryCursor(matches: readonly string[]): Promise<string | null> {
+    const args = ["--lines=1", "--output=json", "--no-pager", ...(this.#options.extraArgs ?? []), ...matches];
     const { stdout } = await promisify(execFile)(this.#options.journalctl ?? "journalctl", args, {
       timeout: 30_000,
       maxBuffer: 4 * MAX_JSON_LINE,
@@ -164,7 +166,7 @@ export class JournalSource implements GuardPart {
           message:
             "journalctl cannot find the saved position in this journal: following from its last entry, so entries written meanwhile may be missed",
         });
-        this.#cursor = await this.#lastEntryCursor();
+        this.#cursor = await this.#lastEntryCursor(this.#options.matches);
         this.#readAll = this.#cursor === null;
         if (this.#cursor) this.#options.bookmark?.write(this.#cursor);
       }
