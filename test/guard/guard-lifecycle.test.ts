@@ -79,7 +79,7 @@ const readBans = (path: string) =>
     ? (readFileSync(path, "utf8").match(/^'?[0-9a-f:.]+'?:$/gm) ?? []).map((k) => k.replace(/['"]|:$/g, ""))
     : [];
 
-describe("a guard that cannot protect does not run", () => {
+describe("a guard that cannot protect does not run", { timeout: 90_000 }, () => {
   /** Exit 2, never "watching", and the reason as the one line of the error. */
   async function refuses(args: string[], reason: RegExp, env?: NodeJS.ProcessEnv): Promise<void> {
     const result = await cli(["guard", ...args], env);
@@ -168,7 +168,7 @@ describe("a guard that cannot protect does not run", () => {
   });
 });
 
-describe("one guard per store", () => {
+describe("one guard per store", { timeout: 90_000 }, () => {
   it("a second guard on the same store refuses with one line and exit 2, while readers still read", async () => {
     const path = folder();
     const store = join(path, "guard.sqlite");
@@ -195,7 +195,7 @@ describe("one guard per store", () => {
   });
 });
 
-describe("a damaged store", () => {
+describe("a damaged store", { timeout: 90_000 }, () => {
   it("garbage in a middle page: moved aside with its -wal, said on stderr and by notification, and the guard still bans", async () => {
     const path = folder();
     const store = join(path, "guard.sqlite");
