@@ -71,9 +71,11 @@ export class SupervisorSource implements GuardPart {
     this.#running = true;
     this.#mark = parseSupervisorMark(this.#options.bookmark?.read() ?? null);
     // the first connection is made now: a wrong token or no Supervisor is this part's start error
-    let first: { response: Response; overlap: boolean };
+    let first: { response: Response; overlap: boolean } | null = null;
     try {
-      first = await this.#open();
+      if (!this.#mark) await this.#anchorAtEnd();
+      // an empty log sends the stream's headers only with its first entry: then the loop waits for it
+      if (this.#mark) first = await this.#open();
     } catch (error) {
       this.#running = false;
       throw new Error(`the Supervisor's log API (${this.#options.url}): ${(error as Error).message}`);
