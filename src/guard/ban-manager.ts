@@ -45,8 +45,18 @@ export class BanManager implements GuardPart {
   }
 
   async start(): Promise<void> {
+    const failed: string[] = [];
     for (const backend of this.#backends) {
-      await backend.start().catch((error: Error) => this.#warn(`${backend.name}: cannot start: ${error.message}`));
+      await backend.start().catch((error: Error) => {
+        failed.push(`${backend.name}: ${error.message}`);
+        this.#warn(`${backend.name}: cannot start: ${error.message}`);
+      });
+    }
+    // a guard that can ban nobody must not say it is watching (dry-run is a backend, and always starts)
+    if (failed.length === this.#backends.length) {
+      throw new Error(
+        `no ban backend could start (${failed.join("; ") || "none configured"}); add --backend dry-run to only watch`,
+      );
     }
     const now = this.#clock();
     for (const ban of this.#store.unliftedBans()) {

@@ -75,7 +75,7 @@ export class Detection implements GuardPart {
     const now = sourceTime ? sourceTime.getTime() : this.#clock();
     switch (event.type) {
       case "failure": {
-        if (!this.#store.recordFailure(lineKey(id), event, now)) return;
+        if (!this.#store.recordFailure(lineKey(id, text), event, now)) return;
         this.#bus.emit("failure", { failure: event, at: now });
         const decision = this.#detector.observe(event, now);
         if (decision.action === "ban") {

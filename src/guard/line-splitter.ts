@@ -1,8 +1,8 @@
 import { MAX_LINE_LENGTH } from "./parser.js";
 
 /**
- * Turns a byte stream into lines with bounded memory, telling each line's byte offset (a file source uses
- * inode + offset as the line's identity, so a line read twice after a restart is recognised). A line longer
+ * Turns a byte stream into lines with bounded memory, telling each line's byte offset (the file source's
+ * line identity is its generation and this offset, see sources/file-mark.ts). A line longer
  * than the limit (in bytes) is cut there and the rest of it, up to the next newline, is dropped, so an
  * attacker's 10 MB user agent costs nothing. Invalid UTF-8 becomes U+FFFD; NUL bytes pass through (the parser
  * rejects what they break).

@@ -10,7 +10,7 @@ import { describeKind } from "./ban-view.js";
  * - a webhook gets JSON: the raw fields (JSON escapes them) plus the plain text.
  */
 
-type NoticeFormat = "markdown" | "plain";
+export type NoticeFormat = "markdown" | "plain";
 
 export interface BanNotice {
   address: string;
@@ -63,4 +63,10 @@ export function noticeText(notice: BanNotice, format: NoticeFormat): { title: st
   if (notice.userAgent) lines.push(`User agent: ${shown(notice.userAgent)}`);
   if (notice.suppressed > 0) lines.push(`(${notice.suppressed} more bans were not notified: rate limit)`);
   return { title: "hassguard: address banned", message: lines.join("\n") };
+}
+
+/** The guard's own alert (store damaged or emptied), for the channel: paths in it are shown as typed. */
+export function alertText(title: string, message: string, format: NoticeFormat): { title: string; message: string } {
+  const shown = format === "markdown" ? escapeMarkdown : neutralize;
+  return { title: `hassguard: ${neutralize(title)}`, message: shown(message) };
 }

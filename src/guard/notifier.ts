@@ -2,7 +2,7 @@ import type { BanRecord, GuardBus, GuardPart } from "./bus.js";
 import type { GuardConfig } from "./config.js";
 import type { FailedLogin } from "./events.js";
 import { originOf } from "./ha-api.js";
-import { type BanNotice, noticeText } from "./notice-text.js";
+import { alertText, type BanNotice, type NoticeFormat, noticeText } from "./notice-text.js";
 
 /**
  * Tells the owner about bans: a Home Assistant notification over the REST API (a notify service, or a
@@ -59,17 +59,24 @@ export class Notifier implements GuardPart {
       }
     });
     this.#bus.on(this, "ban", (ban) => this.#onBan(ban));
+    // the guard's own trouble (store damaged or emptied): rare, and never held back by the rate limit
+    this.#bus.on(this, "alert", ({ title, message }) =>
+      this.#send((format) => alertText(title, message, format), "hassguard_alert", {
+        event: "alert",
+        ...alertText(title, message, "plain"),
+      }),
+    );
   }
 
   async stop(): Promise<void> {
     this.#stopped = true;
     this.#bus.removeListeners(this);
-    await Promise.allSettled([...this.#inFlight]);
+    await this.settle();
   }
 
   /** Resolves when every notification started so far has been delivered or given up. */
   async settle(): Promise<void> {
-    await Promise.allSettled([...this.#inFlight]);
+    await Promise.all([Promise.allSettled([...this.#inFlight]), this.#bus.settle(this)]);
   }
 
   #onBan(ban: BanRecord): void {
@@ -98,15 +105,29 @@ export class Notifier implements GuardPart {
   }
 
   async #deliverAll(notice: BanNotice): Promise<void> {
+    // JSON escapes the raw fields itself; `message` is the plain text for receivers that only show text
+    await this.#send((format) => noticeText(notice, format), `hassguard_ban_${notice.address}`, {
+      event: "ban",
+      ...noticeText(notice, "plain"),
+      ...notice,
+    });
+  }
+
+  /**
+   * To every channel: a notify service (plain text) or a persistent notification (rendered as Markdown, with its
+   * id), and the webhook (JSON).
+   */
+  async #send(
+    text: (format: NoticeFormat) => { title: string; message: string },
+    notificationId: string,
+    webhookBody: object,
+  ): Promise<void> {
     const tasks: Promise<void>[] = [];
     const ha = this.#config.homeAssistant;
     if (ha) {
       const base = ha.url.replace(/\/+$/, "");
       const [domain, service] = ha.service ? ha.service.split(".") : ["persistent_notification", "create"];
-      // a persistent notification is rendered as Markdown; a notify service's message is plain text
-      const body = ha.service
-        ? noticeText(notice, "plain")
-        : { ...noticeText(notice, "markdown"), notification_id: `hassguard_ban_${notice.address}` };
+      const body = ha.service ? text("plain") : { ...text("markdown"), notification_id: notificationId };
       tasks.push(
         this.#deliver("home-assistant", `${base}/api/services/${domain}/${service}`, body, {
           Authorization: `Bearer ${ha.token}`,
@@ -114,11 +135,7 @@ export class Notifier implements GuardPart {
       );
     }
     const webhook = this.#config.webhook;
-    // JSON escapes the raw fields itself; `message` is the plain text for receivers that only show text
-    if (webhook)
-      tasks.push(
-        this.#deliver("webhook", webhook.url, { event: "ban", ...noticeText(notice, "plain"), ...notice }, {}),
-      );
+    if (webhook) tasks.push(this.#deliver("webhook", webhook.url, webhookBody, {}));
     await Promise.all(tasks);
   }
 

@@ -21,3 +21,38 @@ export async function waitFor(
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 }
+
+/** A `hassguard guard` process started from the sources, and what it printed on stderr so far. */
+export interface GuardProcess {
+  child: import("node:child_process").ChildProcess;
+  stderr: () => string;
+  /** Resolves with the exit code (null after a signal). */
+  exited: Promise<number | null>;
+}
+
+const repositoryRoot = new URL("../../", import.meta.url).pathname;
+
+/** Starts `hassguard guard ARGS…`; with `untilWatching`, resolves once it says it is watching. */
+export async function startGuardProcess(args: string[], untilWatching = true): Promise<GuardProcess> {
+  const { spawn } = await import("node:child_process");
+  const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "guard", ...args], {
+    cwd: repositoryRoot,
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  let ended = false;
+  const exited = new Promise<number | null>((resolve) =>
+    child.once("exit", (code) => {
+      ended = true;
+      resolve(code);
+    }),
+  );
+  if (untilWatching) {
+    await waitFor(() => ended || stderr.includes("watching"), 20_000, "the guard to start");
+    if (!stderr.includes("watching")) throw new Error(`the guard did not start: ${stderr}`);
+  }
+  return { child, stderr: () => stderr, exited };
+}

@@ -55,8 +55,8 @@ function follow(options: { afterCursor?: string | null; fromStart?: boolean }) {
   source = new JournalSource(bus, {
     matches: ["SYSLOG_IDENTIFIER=homeassistant"],
     extraArgs: ["--file", journalFile],
-    ...options,
-    onCursor: (cursor) => cursors.push(cursor),
+    ...(options.fromStart !== undefined ? { fromStart: options.fromStart } : {}),
+    bookmark: { read: () => options.afterCursor ?? null, write: (cursor) => cursors.push(cursor) },
   });
   return { lines, cursors, start: () => source?.start() };
 }
@@ -127,5 +127,37 @@ describe.skipIf(!existsSync(JOURNAL_REMOTE))("journal source (real journal files
     await waitFor(() => second.bans.active.length === 1, 5000, "the ban after the restart");
     expect(later.filter((a) => a === "198.51.100.50")).toEqual(["198.51.100.50"]);
     await second.stop();
+  });
+
+  it("a first run anchors at the last Home Assistant entry: a restart before anything new still reads what came meanwhile, identical messages twice", async () => {
+    const config = validateGuardConfig(
+      {
+        source: "journal",
+        journalArgs: ["--file", journalFile],
+        journalMatch: ["SYSLOG_IDENTIFIER=homeassistant"],
+        store: join(dir, "anchor.sqlite"),
+        maxRetry: 100,
+        backends: ["dry-run"],
+      },
+      "test",
+    );
+    // before the guard ever ran: not counted
+    writeJournal([entry("homeassistant", failLine("198.51.100.70")), entry("sshd", "Accepted publickey for root")]);
+    const seen: string[] = [];
+    const first = new Guard(config);
+    first.bus.on(seen, "failure", ({ failure }) => seen.push(failure.address));
+    await first.start();
+    await first.stop();
+    // written while no guard runs, after a first run that read nothing: the same message twice
+    const same = failLine("198.51.100.71", "/auth/login_flow/x", "ua", "2026-11-23 17:31:00.000");
+    writeJournal([entry("homeassistant", same), entry("homeassistant", same), entry("sshd", "Accepted publickey")]);
+    const second = new Guard(config);
+    second.bus.on(seen, "failure", ({ failure }) => seen.push(failure.address));
+    await second.start();
+    await waitFor(() => seen.length >= 2, 5000, "the two entries written while the guard was stopped");
+    writeJournal([entry("homeassistant", failLine("198.51.100.72"))]);
+    await waitFor(() => seen.length >= 3, 5000, "a marker entry after them");
+    await second.stop();
+    expect(seen).toEqual(["198.51.100.71", "198.51.100.71", "198.51.100.72"]);
   });
 });

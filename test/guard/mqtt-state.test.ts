@@ -149,7 +149,7 @@ describe.skipIf(!existsSync(MOSQUITTO))("MQTT discovery state (real Mosquitto)",
 
   it("publishes the current state on a fresh start, though the statistics were said before MQTT listened", async () => {
     const bus = new GuardBus();
-    const store = new GuardStore(join(dir, "fresh.sqlite"));
+    const store = GuardStore.open(join(dir, "fresh.sqlite"), "edit");
     // the guard's order: the statistics part starts (and says its first numbers) before the MQTT part
     const stats = new StatsKeeper(bus, store);
     await stats.start();

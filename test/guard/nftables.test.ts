@@ -144,6 +144,7 @@ describe.skipIf(!canRun)("nftables backend (real nftables in a namespace)", () =
       expect(guard.bans.active.map((b) => b.address)).toEqual([CLIENT_V4]);
       expect(canConnect(SERVER_V4)).toBe(false);
       guard.bus.emit("unban-request", { address: "all" });
+      await guard.bus.settle();
       await guard.bans.settle();
       expect(canConnect(SERVER_V4)).toBe(true);
     } finally {

@@ -23,9 +23,9 @@ const failure = (address: string): FailedLogin => ({
 describe("stats for the owner (MQTT sensors)", () => {
   it("counts the last 24 h, active bans, the last attacker and 'under attack'", async () => {
     let now = Date.UTC(2026, 10, 23, 12);
-    const store = new GuardStore(join(dir, "stats.sqlite"));
+    const store = GuardStore.open(join(dir, "stats.sqlite"), "edit");
     // one old failure (25 h ago) that must not count
-    store.recordFailure(lineKey("old"), failure("192.0.2.1"), now - 25 * 3600_000);
+    store.recordFailure(lineKey("old", "a line"), failure("192.0.2.1"), now - 25 * 3600_000);
     const bus = new GuardBus();
     const published: GuardStats[] = [];
     bus.on({}, "stats", (stats) => published.push(stats));
@@ -34,7 +34,7 @@ describe("stats for the owner (MQTT sensors)", () => {
     expect(published.at(-1)).toEqual({ failures24h: 0, activeBans: 0, lastAttacker: "192.0.2.1", underAttack: false });
 
     for (let i = 0; i < 3; i++) {
-      store.recordFailure(lineKey(`l${i}`), failure("203.0.113.8"), now);
+      store.recordFailure(lineKey(`l${i}`, "a line"), failure("203.0.113.8"), now);
       bus.emit("failure", { failure: failure("203.0.113.8"), at: now });
     }
     const ban = {

@@ -122,18 +122,25 @@ export function resolveGuardConfig(flags: SettingsFlags, env: NodeJS.ProcessEnv 
 
 export const say = (message: string) => process.stderr.write(`hassguard guard: ${message}\n`);
 
+/**
+ * Runs until SIGINT/SIGTERM. A guard that cannot protect (no store, detector, log source or ban backend; a
+ * second guard on the same store) never says "watching": it stops with one line and exit 2, and so does a
+ * running guard whose store breaks beyond repair.
+ */
 async function runGuard(flags: SettingsFlags): Promise<void> {
   const config = resolveGuardConfig(flags);
   const { Guard } = await loadGuard();
   const guard = new Guard(config, { say, version: VERSION });
   await guard.start();
   say(`watching (${config.backends.join(", ")}; store ${config.store}; control socket ${guard.controlSocket})`);
-  await new Promise<void>((resolve) => {
-    const done = () => resolve();
+  const stopped = await new Promise<Error | null>((resolve) => {
+    const done = () => resolve(null);
     process.once("SIGINT", done);
     process.once("SIGTERM", done);
+    void guard.failure.then(resolve);
   });
   await guard.stop();
+  if (stopped) throw stopped;
 }
 
 export function registerGuard(program: Command): void {

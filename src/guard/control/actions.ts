@@ -61,7 +61,8 @@ export class OwnerActions implements GuardPart, GuardControl {
     }
     this.#o.bus.on(this, "unban-request", ({ address }) => {
       const addresses = address === "all" ? this.#o.bans.active.map((ban) => ban.address) : [address];
-      restoreAccess(this.#o, addresses, address === "all" ? "unban-all" : "command").then(
+      // returned, so the bus awaits it (`bus.settle()`) and reports a failure with this part's name
+      return restoreAccess(this.#o, addresses, address === "all" ? "unban-all" : "command").then(
         (results) => this.#warnWhereHomeAssistantKeepsBans(results),
         (error: Error) => this.#o.bus.emit("warning", { message: `unban ${address}: ${error.message}` }),
       );

@@ -16,8 +16,8 @@ import type { BansResult, UnbanResult } from "./protocol.js";
 
 type Say = (message: string) => void;
 
-function openStore(path: string): GuardStore | null {
-  return existsSync(path) ? new GuardStore(path) : null;
+function openStore(path: string, mode: "edit" | "read"): GuardStore | null {
+  return existsSync(path) ? GuardStore.open(path, mode) : null;
 }
 
 /**
@@ -25,7 +25,7 @@ function openStore(path: string): GuardStore | null {
  * ip_bans.yaml still holds them); which backends hold each is read from the backends themselves.
  */
 export async function bansFromStore(config: GuardConfig, say: Say, limit: number): Promise<BansResult> {
-  const store = openStore(config.store);
+  const store = openStore(config.store, "read");
   if (!store) throw new Error(`no guard store at '${config.store}' (give --store or --config)`);
   try {
     const bans = store.unliftedBans().sort((a, b) => a.until - b.until);
@@ -59,10 +59,10 @@ export async function unbanWithoutGuard(
   options: { restartHa: boolean },
   say: Say,
 ): Promise<UnbanResult> {
-  let store = openStore(config.store);
+  let store = openStore(config.store, "edit");
   if (!store) {
     say(`no guard store at '${config.store}': only the backends and Home Assistant are cleared`);
-    store = new GuardStore(":memory:");
+    store = GuardStore.open(":memory:", "edit");
   }
   const bus = new GuardBus();
   bus.on(bus, "warning", ({ message }) => say(message));
