@@ -24,7 +24,7 @@ export async function loadConfig(root: string, env: NodeJS.ProcessEnv = process.
   if (stat === undefined || !stat.isDirectory()) {
     throw new Error(`configuration directory not found: ${root}`);
   }
-  const inventory = takeInventory(absolute);
+  const inventory = await takeInventory(absolute);
   const errors: SourceError[] = [...inventory.errors];
   const loader = new ConfigLoader(absolute, env, inventory.texts);
   const has = (file: string) => inventory.files.some((f) => f.path === file && f.type === "file");
