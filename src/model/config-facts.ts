@@ -104,6 +104,13 @@ export interface AddonOptions {
   options: YNode;
 }
 
+/** The settings of software that runs beside Home Assistant from the same folder (sources/config/companions.ts). */
+export interface CompanionConfig {
+  software: "zigbee2mqtt" | "appdaemon";
+  file: string;
+  root: YMap;
+}
+
 export interface ConfigFacts {
   /** Absolute path of the configuration directory. */
   root: string;
@@ -120,6 +127,8 @@ export interface ConfigFacts {
   haVersion?: { version: string; file: string };
   ipBans: IpBanEntry[];
   addonOptions: AddonOptions[];
+  /** zigbee2mqtt and AppDaemon settings found in the folder. */
+  companions: CompanionConfig[];
   /** Every file under the directory (bounded), symlinks not followed. */
   files: ConfigFileInfo[];
   /** Text of the files whose `content` is "text", by config-relative path. */

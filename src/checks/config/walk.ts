@@ -51,3 +51,12 @@ export function visitEntries(
   };
   if (node !== undefined) walk(node);
 }
+
+/** The innermost map key of a path, skipping sequence indexes: the key a scalar in a list sits under. */
+export function nearestKey(path: readonly string[]): string {
+  for (let i = path.length - 1; i >= 0; i--) {
+    const key = path[i] as string;
+    if (!/^\d+$/.test(key)) return key;
+  }
+  return "";
+}

@@ -2,6 +2,8 @@ import path from "node:path";
 import { defineCheck } from "../../model/check.js";
 import type { FindingDraft } from "../../model/finding.js";
 import type { Severity } from "../../model/severity.js";
+import { findCredentialShapes } from "./credential-shapes.js";
+import { judgeFile, judgementSentence } from "./file-judgement.js";
 import { isArchive, publicUrlOf, WWW_SOURCES, wwwFiles } from "./www-files.js";
 
 interface Sensitivity {
@@ -9,9 +11,15 @@ interface Sensitivity {
   severity: Severity;
 }
 
-/** Why a file in www/ must not be public, or undefined for ordinary web assets. Archives: see backups/archive-in-config. */
-export function sensitivityOf(file: string, text: string | undefined): Sensitivity | undefined {
+/**
+ * Why a file in www/ must not be public, or undefined for ordinary web assets. Archives: see
+ * backups/archive-in-config. Third-party code (a HACS card's folder, a bundle) ships its own example YAML and
+ * JSON; there only a real private key counts.
+ */
+export function sensitivityOf(file: string, text: string | undefined, thirdParty = false): Sensitivity | undefined {
   if (isArchive(file)) return undefined;
+  const privateKey = text !== undefined && findCredentialShapes(text).some((m) => m.kind === "private key");
+  if (thirdParty) return privateKey ? { why: "a private key (in third-party code)", severity: "high" } : undefined;
   const base = path.posix.basename(file).toLowerCase();
   if (base === "secrets.yaml") return { why: "the secrets file", severity: "critical" };
   if (
@@ -21,7 +29,7 @@ export function sensitivityOf(file: string, text: string | undefined): Sensitivi
     return { why: "a copy of Home Assistant's .storage (tokens, password hashes)", severity: "critical" };
   }
   if (
-    text?.includes("PRIVATE KEY-----") ||
+    privateKey ||
     /\.(key|p12|pfx)$/.test(base) ||
     /^(id_rsa|id_ecdsa|id_ed25519)$/.test(base) ||
     /^privkey.*\.pem$/.test(base)
@@ -63,11 +71,12 @@ export const wwwSensitiveFile = defineCheck({
     if (config === undefined) return [];
     const findings: FindingDraft[] = [];
     for (const file of wwwFiles(config)) {
-      const sensitivity = sensitivityOf(file.path, config.texts.get(file.path));
+      const judgement = judgeFile(config, file.path);
+      const sensitivity = sensitivityOf(file.path, config.texts.get(file.path), judgement.role === "third-party");
       if (sensitivity === undefined) continue;
       findings.push({
         severity: sensitivity.severity,
-        message: `${file.path} is ${sensitivity.why}, downloadable by anyone at ${publicUrlOf(file.path)}.`,
+        message: `${file.path} is ${sensitivity.why}, downloadable by anyone at ${publicUrlOf(file.path)}.${judgementSentence(judgement)}`,
         location: { file: file.path },
         evidence: `public URL ${publicUrlOf(file.path)}`,
       });

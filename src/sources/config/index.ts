@@ -3,6 +3,7 @@ import path from "node:path";
 import type { ConfigFacts } from "../../model/config-facts.js";
 import type { SourceError } from "../../model/errors.js";
 import { get, type YMap } from "../../model/yaml-node.js";
+import { readCompanionConfigs } from "./companions.js";
 import { readAddonOptions, readHaVersion, readHttpStorage, readIpBans } from "./extras.js";
 import { readGit } from "./git.js";
 import { takeInventory } from "./inventory.js";
@@ -51,6 +52,7 @@ export async function loadConfig(root: string, env: NodeJS.ProcessEnv = process.
   const httpStorage = readHttpStorage(inventory.texts, errors);
   const haVersion = readHaVersion(inventory.texts);
   const addonOptions = readAddonOptions(inventory.texts, errors);
+  const companions = readCompanionConfigs(inventory.texts, errors);
   const git = readGit(
     absolute,
     inventory.files.filter((f) => f.type === "file").map((f) => f.path),
@@ -70,6 +72,7 @@ export async function loadConfig(root: string, env: NodeJS.ProcessEnv = process.
     ...(haVersion === undefined ? {} : { haVersion }),
     ipBans,
     addonOptions,
+    companions,
     files: inventory.files,
     texts: inventory.texts,
     binaryStrings: inventory.binaryStrings,
