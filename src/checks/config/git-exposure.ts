@@ -1,7 +1,7 @@
 import type { ConfigFacts } from "../../model/config-facts.js";
 import type { FindingDraft } from "../../model/finding.js";
 import type { Severity } from "../../model/severity.js";
-import { fingerprintOf } from "./credential-shapes.js";
+import { findCredentialShapes, fingerprintOf } from "./credential-shapes.js";
 import { realCredentialFingerprints } from "./example-values.js";
 import { judgeFile } from "./file-judgement.js";
 import { holdsOnlyPlaceholders } from "./placeholder-secrets.js";
@@ -43,7 +43,7 @@ export function gitExposureFindings(
         severity: "info",
         message: `${what(file)} ${file} is ${state === "tracked" ? "tracked" : "not ignored"} by git but ${harmless}; once real values go in, ignore it first.`,
         location: { file },
-        evidence: `git: ${state === "tracked" ? "tracked" : "not ignored"}, ${harmless.startsWith("holds only") ? "placeholders only" : "example values"}`,
+        evidence: `git: ${state === "tracked" ? "tracked" : "not ignored"}, ${harmless.startsWith("holds example") ? "example values" : "placeholders only"}`,
       });
     } else if (state === "tracked") {
       findings.push({
@@ -70,6 +70,11 @@ export function gitExposureFindings(
  */
 function harmlessContent(config: ConfigFacts, file: string): string | undefined {
   if (holdsOnlyPlaceholders(config, file)) return "holds only placeholder values";
+  const text = config.texts.get(file);
+  // a key file whose PEM block has no body (`-----BEGIN PRIVATE KEY-----` / `...` / `-----END`): a stub
+  if (text?.includes("-----BEGIN") && !findCredentialShapes(text).some((m) => m.kind === "private key")) {
+    return "holds only a stub key without a body";
+  }
   const judgement = judgeFile(config, file);
   if (judgement.role !== "example") return undefined;
   const real = realCredentialFingerprints(config, []);

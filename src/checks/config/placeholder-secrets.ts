@@ -14,7 +14,10 @@ export function holdsOnlyPlaceholders(config: ConfigFacts, file: string): boolea
   const definitions = config.secrets.filter((s) => s.pos.file === file);
   // unread or unparsable: we cannot vouch for it
   if (definitions.length === 0 && !config.texts.has(file)) return false;
-  return definitions.every((s) => s.value === null || (typeof s.value === "string" && isPlaceholder(s.value)));
+  // a coordinate or number left at 0 is a placeholder too (`home_latitude: 0.0`)
+  return definitions.every(
+    (s) => s.value === null || s.value === 0 || (typeof s.value === "string" && isPlaceholder(s.value)),
+  );
 }
 
 /** zigbee2mqtt's `secret.yaml` is flat `name: value` lines; anything else (a block, a list) is not vouched for. */

@@ -54,6 +54,8 @@ function isPlaceholderWord(v: string): boolean {
     return true;
   // `...`, `***`, `xxxxxxxx`, `xxxx-xxxx-xxxx`, `•••`
   if (/^[.…*•·#?xX]+(?:[-_ :.][.…*•·#?xX]+)*$/.test(v)) return true;
+  // `sk_live_xxxxxxxxxxxx`, `ghp_xxxxxxxxxxxxxxxx`: a real prefix with the secret part crossed out
+  if (/(?:^|[-_:.])(?:[xX]{6,}|[*•]{6,})$/.test(v)) return true;
   const bare = v.replace(/[-_:. ]/g, "");
   if (bare.length >= 6 && /^(.)\1+$/.test(bare)) return true; // 000000, aaaaaaaa
   if (bare.length >= 12 && /^(.{2,4})\1{2,}.{0,3}$/.test(bare)) return true; // 00aa00aa00aa, 1234123412341234
