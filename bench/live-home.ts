@@ -1,6 +1,17 @@
 import { randomBytes } from "node:crypto";
-import { closeSync, ftruncateSync, mkdirSync, openSync, writeFileSync, writeSync } from "node:fs";
+import {
+  chmodSync,
+  closeSync,
+  cpSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { writeLargeHome } from "./large-home.js";
 
@@ -30,10 +41,11 @@ export function writeLiveHome(root: string): LiveHomeShape {
     ".storage/core.config",
     `${JSON.stringify({ version: 1, minor_version: 4, key: "core.config", data: { latitude: 52.1, longitude: 4.3, elevation: 0, unit_system_v2: "metric", location_name: "Home", time_zone: "Europe/Amsterdam", external_url: null, internal_url: null, currency: "EUR", country: "NL", language: "en" } }, null, 2)}\n`,
   );
-  write(
-    ".storage/auth",
-    `${JSON.stringify({ version: 1, key: "auth", data: { users: [], groups: [], credentials: [], refresh_tokens: [] } })}\n`,
-  );
+  // the real stores of the recorded 2023.11.3 instance (an owner, onboarding done), private as Home Assistant keeps them
+  const stores = fileURLToPath(new URL("../test/fixtures/storage/ha-2023.11.3/.storage", import.meta.url));
+  cpSync(stores, path.join(root, ".storage"), { recursive: true });
+  for (const name of readdirSync(stores)) chmodSync(path.join(root, ".storage", name), 0o600);
+  chmodSync(path.join(root, "secrets.yaml"), 0o600);
 
   const cards = 40;
   for (let c = 0; c < cards; c++) {
