@@ -130,6 +130,17 @@ function urlPasswords(text: string, options: ShapeOptions): ValueMatch[] {
 }
 
 function urlPasswordAt(text: string, i: number, options: ShapeOptions): { match?: ValueMatch; end: number } {
+  // most URLs (minified code is full of them) have no userinfo: find the end of this one without allocating, and
+  // go on only when an `@` comes before it
+  let scan = i + 3;
+  let sawAt = false;
+  for (const limit = Math.min(text.length, i + 3 + MAX_URL); scan < limit; scan++) {
+    const c = text.charCodeAt(scan);
+    if (c <= 0x20 || c === 0x22 || c === 0x27 || c === 0x60 || c === 0x3c || c === 0x3e || c === 0x3f || c === 0x23)
+      break;
+    if (c === 0x40) sawAt = true;
+  }
+  if (!sawAt) return { end: scan };
   let start = i;
   while (start > 0 && i - start < MAX_SCHEME && /[A-Za-z0-9+.-]/.test(text.charAt(start - 1))) start--;
   while (start < i && !/[A-Za-z]/.test(text.charAt(start))) start++;

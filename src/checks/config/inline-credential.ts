@@ -2,7 +2,7 @@ import { defineCheck } from "../../model/check.js";
 import type { FindingDraft } from "../../model/finding.js";
 import { get, type YNode } from "../../model/yaml-node.js";
 import { judgeAssignment } from "./credential-patterns.js";
-import { nearestKey, visitEntries, visitScalars } from "./walk.js";
+import { nearestKey, nodeAt, visitScalars } from "./walk.js";
 import { at, dotted } from "./where.js";
 
 export const inlineCredential = defineCheck({
@@ -35,7 +35,6 @@ export const inlineCredential = defineCheck({
     if (config === undefined) return [];
     const findings: FindingDraft[] = [];
     const seen = new Set<string>();
-    const localOnly = localOnlyWebhookIds(config.configuration);
     // packages are part of the configuration tree (under homeassistant: packages:), so one walk covers them
     visitScalars(config.configuration, (path, scalar) => {
       if (scalar.origin.kind !== "inline" || scalar.value === null || typeof scalar.value === "boolean") return;
@@ -43,7 +42,7 @@ export const inlineCredential = defineCheck({
         const place = `${scalar.pos.file}:${scalar.pos.line}:${scalar.pos.column}:${match.kind}`;
         if (seen.has(place)) continue; // a file included twice yields the same value twice
         seen.add(place);
-        const lanOnly = match.kind === "webhook id" && localOnly.has(scalar);
+        const lanOnly = match.kind === "webhook id" && isLocalOnly(nodeAt(config.configuration, path.slice(0, -1)));
         findings.push({
           severity: lanOnly ? "info" : match.severity,
           message: `${capitalize(match.kind)} written inline at \`${dotted(path)}\`${match.detail ? ` (${match.detail})` : ""}.${lanOnly ? " The webhook is `local_only: true`: Home Assistant accepts it only from the local network." : ""}`,
@@ -57,17 +56,12 @@ export const inlineCredential = defineCheck({
 });
 
 /**
- * `webhook_id` values beside `local_only: true` (a webhook trigger, homeassistant/components/webhook/trigger.py):
- * Home Assistant answers them only from local addresses, so knowing the id gives an outsider nothing.
+ * A webhook trigger with `local_only: true` (homeassistant/components/webhook/trigger.py): Home Assistant answers
+ * it only from local addresses, so knowing the id gives an outsider nothing.
  */
-function localOnlyWebhookIds(root: YNode | undefined): Set<YNode> {
-  const ids = new Set<YNode>();
-  visitEntries(root, (_path, entry, parent) => {
-    if (entry.key !== "webhook_id") return;
-    const flag = get(parent, "local_only");
-    if (flag?.kind === "scalar" && flag.value === true) ids.add(entry.value);
-  });
-  return ids;
+function isLocalOnly(trigger: YNode | undefined): boolean {
+  const flag = get(trigger, "local_only");
+  return flag?.kind === "scalar" && flag.value === true;
 }
 
 function capitalize(text: string): string {
