@@ -113,3 +113,39 @@ describe("ip-bans/self-ban-risk", () => {
     expect(findings[2]?.message).toContain("172.30.33.0/24");
   });
 });
+
+describe("privacy/personal-data in a shared folder", () => {
+  const coreConfig =
+    '{\n  "version": 1,\n  "key": "core.config",\n  "data": {\n    "latitude": 52.3731,\n    "longitude": 4.8922\n  }\n}\n';
+  const home = {
+    "configuration.yaml": "homeassistant:\n  latitude: 52.3731\n  longitude: 4.8922\n",
+    ".storage/core.config": coreConfig,
+  };
+
+  it("is low in a private folder, where the UI's coordinates are where they belong", async () => {
+    expect(brief(await findingsOf("privacy/personal-data", home))).toEqual([
+      { severity: "low", at: "configuration.yaml:2:13" },
+    ]);
+  });
+
+  it("is medium in a git repository, for the YAML and for a .storage/core.config git does not ignore", async () => {
+    const findings = await findingsOf("privacy/personal-data", home, { gitCommit: ["."] });
+    expect(brief(findings)).toEqual([
+      { severity: "medium", at: ".storage/core.config:5:5" },
+      { severity: "medium", at: "configuration.yaml:2:13" },
+    ]);
+    expect(findings[0]?.message).toContain("the folder is a git repository and git tracks it");
+    expectMasked(findings, ["52.3731", "4.8922"]);
+    const ignored = await findingsOf("privacy/personal-data", home, {
+      gitCommit: ["configuration.yaml"],
+      gitIgnore: [".storage/"],
+    });
+    expect(brief(ignored)).toEqual([{ severity: "medium", at: "configuration.yaml:2:13" }]);
+  });
+
+  it("is medium in a folder being prepared for sharing", async () => {
+    const findings = await findingsOf("privacy/personal-data", { ...home, "README.md": "# My config\n" });
+    expect(findings.map((f) => f.severity)).toEqual(["medium", "medium"]);
+    expect(findings[0]?.message).toContain("being prepared for sharing (README.md)");
+  });
+});
