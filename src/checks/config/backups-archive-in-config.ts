@@ -32,7 +32,7 @@ export const backupsArchiveInConfig = defineCheck({
   sources: [
     "homeassistant/components/backup (Core and Container installs keep backups in <config>/backups; backup.json)",
     "homeassistant/components/frontend and http/static.py (`/local/` serves <config>/www without authentication)",
-    "hacs/integration (HACS writes a .gz twin of each frontend file it installs)",
+    "hacs/integration custom_components/hacs/handler/download.py (async_save_file writes a .gz twin of every .js and .css it saves)",
     '"Home Assistant, avoiding insecurity" (community blog post, 2018: backups)',
   ],
   run(facts) {

@@ -8,7 +8,9 @@ import { code } from "./fs-helpers.js";
 /** Bounds of one look inside an archive: an archive of any size costs at most these. */
 export const ARCHIVE_LIMITS = {
   /** Entry names listed per archive. */
-  maxEntries: 2000,
+  maxEntries: 1000,
+  /** Characters kept of each entry name (a hostile archive's names can be 64 KiB each). */
+  maxNameLength: 200,
   /** Compressed bytes of a `.tar.gz` decompressed to find its tar headers. */
   maxGzipInputBytes: 4 * 1024 * 1024,
   /** Decompressed bytes of a `.tar.gz` kept for its headers. */
@@ -45,7 +47,7 @@ function listZip(full: string): Promise<ArchiveListing> {
             format: "zip",
             entries,
             complete: false,
-            problem: `not a readable zip (${error?.message ?? "?"})`,
+            problem: `not a readable zip (${reason(error)})`,
           });
           return;
         }
@@ -71,7 +73,7 @@ function listZip(full: string): Promise<ArchiveListing> {
         });
         zip.on("end", () => finish({ format: "zip", entries, complete: true }));
         zip.on("error", (e: Error) =>
-          finish({ format: "zip", entries, complete: false, problem: `damaged (${e.message})` }),
+          finish({ format: "zip", entries, complete: false, problem: `damaged (${reason(e)})` }),
         );
         zip.readEntry();
       },
@@ -122,11 +124,19 @@ export function walkTar(read: (offset: number, length: number) => Buffer, format
       const data = read(offset + 512, Math.min(size, 64 * 1024)).toString("utf8");
       longName = kind === "L" ? data.replace(/\0.*$/s, "") : /(?:^|\n)\d+ path=([^\n]*)\n/.exec(data)?.[1];
     } else if (kind !== "g") {
-      entries.push(longName ?? ustarName(header));
+      entries.push((longName ?? ustarName(header)).slice(0, ARCHIVE_LIMITS.maxNameLength));
       longName = undefined;
     }
     offset += 512 + dataLength;
   }
+}
+
+/**
+ * A reader's error in words, without what follows a colon: yauzl quotes the offending entry name there
+ * ("invalid characters in fileName: …"), and names in a hostile archive are attacker-written text.
+ */
+function reason(error: Error | null | undefined): string {
+  return (error?.message ?? "unknown error").split(":")[0]?.slice(0, 120) ?? "unknown error";
 }
 
 function ustarName(header: Buffer): string {

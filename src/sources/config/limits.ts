@@ -12,7 +12,7 @@ export const LIMITS = {
   /** Bytes of binary files searched in one run, all files together; the rest are named in one error. */
   maxBinaryScanTotalBytes: 64 * 1024 * 1024,
   /** Archives whose listing is read (each look is bounded by archive-listing.ts ARCHIVE_LIMITS). */
-  maxArchivesListed: 500,
+  maxArchivesListed: 200,
   /** Printable strings kept per binary file. */
   maxBinaryStringsBytes: 1024 * 1024,
   /** Files listed in the inventory. */
