@@ -61,7 +61,8 @@ export const wwwSensitiveFile = defineCheck({
     "login: YAML configuration, databases, logs, editor backups, `.env` files, keys, or copies of `.storage`. " +
     "Anyone who guesses or learns the name downloads it. Copies of `secrets.yaml`, of `.storage` auth files and " +
     "private keys are critical (they give away the home); the rest is high. Backup archives are reported by " +
-    "backups/archive-in-config.",
+    "backups/archive-in-config. A HACS card's own files (`www/community/`) count only for a private key with a " +
+    "body, and example files (`*example*`) are information (see docs/precision.md).",
   remediation:
     "Delete the file from `www/` (keep a private copy outside the configuration folder if needed), then rotate " +
     "whatever it contained that could have been downloaded: passwords, tokens, keys.",
@@ -75,7 +76,8 @@ export const wwwSensitiveFile = defineCheck({
       const sensitivity = sensitivityOf(file.path, config.texts.get(file.path), judgement.role === "third-party");
       if (sensitivity === undefined) continue;
       findings.push({
-        severity: sensitivity.severity,
+        // an example file (`www/example-config.yaml`) is public but holds nothing of the home's
+        severity: judgement.role === "example" ? "info" : sensitivity.severity,
         message: `${file.path} is ${sensitivity.why}, downloadable by anyone at ${publicUrlOf(file.path)}.${judgementSentence(judgement)}`,
         location: { file: file.path },
         evidence: `public URL ${publicUrlOf(file.path)}`,

@@ -65,6 +65,17 @@ describe("www/public-files and www/sensitive-file", () => {
     ]);
   });
 
+  it("rates an example file in www/ as information, and ignores a HACS card's own YAML and JSON", async () => {
+    const findings = await findingsOf("www/sensitive-file", {
+      "configuration.yaml": "default_config:\n",
+      "www/example-config.yaml": "password: <password>\n",
+      "www/community/floorplan/examples/home.yaml": "entities: []\n",
+      "www/community/floorplan/config.json": '{"token": "", "password": ""}\n',
+    });
+    expect(brief(findings)).toEqual([{ severity: "info", at: "www/example-config.yaml" }]);
+    expect(findings[0]?.message).toContain("The file holds example values (its name says `example`)");
+  });
+
   it("says nothing without a www folder", async () => {
     const { findings } = await audit(writeTree({ "configuration.yaml": "default_config:\n" }));
     expect(findings.filter((f) => f.id.startsWith("www/"))).toEqual([]);
