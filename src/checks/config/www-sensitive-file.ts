@@ -18,7 +18,8 @@ interface Sensitivity {
  */
 export function sensitivityOf(file: string, text: string | undefined, thirdParty = false): Sensitivity | undefined {
   if (isArchive(file)) return undefined;
-  const privateKey = text !== undefined && findCredentialShapes(text).some((m) => m.kind === "private key");
+  const privateKey =
+    text?.includes("PRIVATE KEY-----") === true && findCredentialShapes(text).some((m) => m.kind === "private key");
   if (thirdParty) return privateKey ? { why: "a private key (in third-party code)", severity: "high" } : undefined;
   const base = path.posix.basename(file).toLowerCase();
   if (base === "secrets.yaml") return { why: "the secrets file", severity: "critical" };
