@@ -108,7 +108,7 @@ describe("listing an archive without extracting it", () => {
     );
     const evil = await listArchive(path.join(root, "evil.zip"), "zip");
     expect(evil.complete).toBe(false);
-    expect(evil.problem).not.toMatch(/evil|\u202e|\x1b/);
+    for (const part of ["evil", "\u202e", "\x1b"]) expect(evil.problem).not.toContain(part);
 
     writeFileSync(path.join(root, "garbage.gz"), Buffer.from([0x1f, 0x8b, 0x08, 0x00, 1, 2, 3]));
     expect((await listArchive(path.join(root, "garbage.gz"), "gzip")).problem).toMatch(/not a readable gzip stream/);
