@@ -1,5 +1,5 @@
 // `npm run bench`: every benchmark, each against its reference tool measured in the same run.
-import { benchConfigAudit } from "./config-audit.js";
+import { benchConfigAudit, benchLiveHome } from "./config-audit.js";
 
 type Bench = () => Promise<string[]>;
 
@@ -18,6 +18,7 @@ async function optional(module: string, name: string): Promise<Bench | undefined
 const benches: [string, Bench | undefined][] = [
   ["configuration audit", benchConfigAudit],
   ["weak-password order (30 realistic passwords)", await optional("./password-order.js", "benchPasswordOrder")],
+  ["configuration audit of a live home (HACS, media, recorder database)", benchLiveHome],
   ["weak-password check (bcrypt)", await optional("./bcrypt.js", "benchBcrypt")],
   ["network scan vs nmap", await optional("./scan.js", "benchScan")],
   ["guard vs fail2ban", await optional("./guard.js", "benchGuard")],

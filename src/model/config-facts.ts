@@ -8,8 +8,49 @@ export interface ConfigFileInfo {
   size: number;
   /** Permission bits (`mode & 0o777`). */
   mode: number;
-  /** What the loader made of it: text content is in `ConfigFacts.texts`. */
-  content: "text" | "binary" | "too-large" | "unread";
+  /**
+   * What the inventory made of it: text content is in `ConfigFacts.texts`, printable strings of binary files in
+   * `binaryStrings`; "media" (images, sounds, video, fonts, PDF: they cannot hold a configuration secret) and
+   * "archive" (listed, not searched: see `archive`) are recognised by their first bytes, not by their names.
+   */
+  content: "text" | "binary" | "too-large" | "unread" | "media" | "archive";
+  /** What the first bytes say the file is (magic numbers); set for every regular file that could be opened. */
+  contentType?: ContentType;
+  /** Binary files searched only in part (a recorder database of gigabytes): how many leading bytes were. */
+  searchedBytes?: number;
+  /** Archives: the names inside, from a bounded read of the zip central directory or the tar headers. */
+  archive?: ArchiveListing;
+}
+
+/** Kinds of file content told apart by magic numbers (see sources/config/content-type.ts). */
+export type ContentType =
+  | "text"
+  | "image"
+  | "audio"
+  | "video"
+  | "font"
+  | "pdf"
+  | "gzip"
+  | "zip"
+  | "tar"
+  | "7z"
+  | "rar"
+  | "xz"
+  | "bzip2"
+  | "zstd"
+  | "sqlite"
+  | "executable"
+  | "binary";
+
+/** What an archive holds, as far as a bounded look could tell. */
+export interface ArchiveListing {
+  format: "zip" | "tar" | "tar.gz" | "gzip" | "unsupported";
+  /** Entry names as stored (at most the inventory's entry limit). */
+  entries: string[];
+  /** True when every entry was listed; false when a limit, damage or an unsupported format stopped the look. */
+  complete: boolean;
+  /** Why the listing is incomplete, in words for a report. */
+  problem?: string;
 }
 
 /** A secret defined in a `secrets.yaml` (any level of the tree). */
@@ -63,6 +104,13 @@ export interface AddonOptions {
   options: YNode;
 }
 
+/** The settings of software that runs beside Home Assistant from the same folder (sources/config/companions.ts). */
+export interface CompanionConfig {
+  software: "zigbee2mqtt" | "appdaemon";
+  file: string;
+  root: YMap;
+}
+
 export interface ConfigFacts {
   /** Absolute path of the configuration directory. */
   root: string;
@@ -89,6 +137,8 @@ export interface ConfigFacts {
   haVersion?: { version: string; file: string };
   ipBans: IpBanEntry[];
   addonOptions: AddonOptions[];
+  /** zigbee2mqtt and AppDaemon settings found in the folder. */
+  companions: CompanionConfig[];
   /** Every file under the directory (bounded), symlinks not followed. */
   files: ConfigFileInfo[];
   /** Text of the files whose `content` is "text", by config-relative path. */

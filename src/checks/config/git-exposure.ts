@@ -1,6 +1,9 @@
 import type { ConfigFacts } from "../../model/config-facts.js";
 import type { FindingDraft } from "../../model/finding.js";
 import type { Severity } from "../../model/severity.js";
+import { findCredentialShapes, fingerprintOf } from "./credential-shapes.js";
+import { realCredentialFingerprints } from "./example-values.js";
+import { judgeFile } from "./file-judgement.js";
 import { holdsOnlyPlaceholders } from "./placeholder-secrets.js";
 
 /** How git treats a file in the configuration directory. */
@@ -34,12 +37,13 @@ export function gitExposureFindings(
   for (const file of [...candidates].sort()) {
     if (!isSensitive(file)) continue;
     const state = tracked.has(file) ? "tracked" : gitState(config, file);
-    if (state !== "ignored" && holdsOnlyPlaceholders(config, file)) {
+    const harmless = state === "ignored" ? undefined : harmlessContent(config, file);
+    if (harmless !== undefined) {
       findings.push({
         severity: "info",
-        message: `${what(file)} ${file} is ${state === "tracked" ? "tracked" : "not ignored"} by git but holds only placeholder values; once real values go in, ignore it first.`,
+        message: `${what(file)} ${file} is ${state === "tracked" ? "tracked" : "not ignored"} by git but ${harmless}; once real values go in, ignore it first.`,
         location: { file },
-        evidence: `git: ${state === "tracked" ? "tracked" : "not ignored"}, placeholders only`,
+        evidence: `git: ${state === "tracked" ? "tracked" : "not ignored"}, ${harmless.startsWith("holds example") ? "example values" : "placeholders only"}`,
       });
     } else if (state === "tracked") {
       findings.push({
@@ -58,4 +62,24 @@ export function gitExposureFindings(
     }
   }
   return findings;
+}
+
+/**
+ * Why a secrets file in git holds nothing to protect: only placeholders, or example values (a CI stub, a file
+ * named or placed as an example) none of which is a real credential elsewhere in the folder.
+ */
+function harmlessContent(config: ConfigFacts, file: string): string | undefined {
+  if (holdsOnlyPlaceholders(config, file)) return "holds only placeholder values";
+  const text = config.texts.get(file);
+  // a key file whose PEM block has no body (`-----BEGIN PRIVATE KEY-----` / `...` / `-----END`): a stub
+  if (text?.includes("-----BEGIN") && !findCredentialShapes(text).some((m) => m.kind === "private key")) {
+    return "holds only a stub key without a body";
+  }
+  const judgement = judgeFile(config, file);
+  if (judgement.role !== "example") return undefined;
+  const real = realCredentialFingerprints(config, []);
+  const reused = config.secrets.some(
+    (s) => s.pos.file === file && s.value !== null && real.has(fingerprintOf(String(s.value))),
+  );
+  return reused ? undefined : `holds example values (${judgement.why})`;
 }

@@ -7,12 +7,18 @@ export function isSecretFile(file: string): boolean {
   const base = path.posix.basename(file);
   return (
     base === "secrets.yaml" ||
+    isZigbee2mqttSecretsFile(file) ||
     base === ".env" ||
     (/^\.env\.[\w-]+$/.test(base) && !/\.(example|sample|template)$/.test(base)) ||
     /^(id_rsa|id_ecdsa|id_ed25519)$/.test(base) ||
     /\.(key|p12|pfx)$/i.test(base) ||
     /^privkey.*\.pem$/i.test(base)
   );
+}
+
+/** zigbee2mqtt's own secrets file: `secret.yaml` beside its `configuration.yaml` (`'!secret name'` references). */
+export function isZigbee2mqttSecretsFile(file: string): boolean {
+  return /(^|\/)[^/]*zigbee2mqtt[^/]*\/(.+\/)?secret\.yaml$/i.test(file);
 }
 
 export const secretsGitTracked = defineCheck({

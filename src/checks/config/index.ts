@@ -1,4 +1,5 @@
 import type { Check } from "../../model/check.js";
+import { appdaemonHttpNoPassword } from "./appdaemon-http-no-password.js";
 import { authCommandLineProvider } from "./auth-command-line-provider.js";
 import { authLegacyApiPassword } from "./auth-legacy-api-password.js";
 import { authTrustedNetworksBroad } from "./auth-trusted-networks-broad.js";
@@ -27,6 +28,8 @@ import { undefinedSecret } from "./undefined-secret.js";
 import { versionKnownAdvisories } from "./version-known-advisories.js";
 import { wwwPublicFiles } from "./www-public-files.js";
 import { wwwSensitiveFile } from "./www-sensitive-file.js";
+import { zigbee2mqttFrontendOpen } from "./zigbee2mqtt-frontend-open.js";
+import { zigbee2mqttNetworkKeyInline } from "./zigbee2mqtt-network-key-inline.js";
 
 /** The config checks, in catalogue order. Add each new check module here. */
 export const configChecks: Check[] = [
@@ -62,4 +65,8 @@ export const configChecks: Check[] = [
   integrationsVerifySslDisabled,
   backupsArchiveInConfig,
   versionKnownAdvisories,
+  // software beside Home Assistant in the same folder
+  zigbee2mqttFrontendOpen,
+  zigbee2mqttNetworkKeyInline,
+  appdaemonHttpNoPassword,
 ];

@@ -1,7 +1,8 @@
 import { defineCheck } from "../../model/check.js";
 import type { FindingDraft } from "../../model/finding.js";
+import { get, type YNode } from "../../model/yaml-node.js";
 import { judgeAssignment } from "./credential-patterns.js";
-import { visitScalars } from "./walk.js";
+import { nearestKey, nodeAt, visitScalars } from "./walk.js";
 import { at, dotted } from "./where.js";
 
 export const inlineCredential = defineCheck({
@@ -17,7 +18,8 @@ export const inlineCredential = defineCheck({
     "with `!secret`. Configuration files get shared: pasted into forum posts, pushed to GitHub, attached to " +
     "bug reports, copied into backups and editor tools. Whoever reads them gets the credential. Home Assistant " +
     "keeps secrets in `secrets.yaml` precisely so the rest of the configuration can be shared safely. A webhook " +
-    "id is reported at medium severity: anyone who learns it can trigger the automation behind it without logging in.",
+    "id is reported at medium severity: anyone who learns it can trigger the automation behind it without logging in; " +
+    "with `local_only: true` Home Assistant accepts it only from the local network, so it is information only.",
   remediation:
     "Move the value to `secrets.yaml` (`mqtt_password: the-value`) and reference it where it was " +
     "(`password: !secret mqtt_password`). If the file was ever shared or committed, treat the credential as " +
@@ -25,6 +27,7 @@ export const inlineCredential = defineCheck({
   sources: [
     "https://www.home-assistant.io/docs/configuration/secrets/",
     "homeassistant/util/yaml/loader.py (`!secret` lookup)",
+    "homeassistant/components/webhook/trigger.py (`local_only`)",
     'https://www.home-assistant.io/docs/configuration/securing/ ("Configured secrets")',
   ],
   run(facts) {
@@ -35,21 +38,14 @@ export const inlineCredential = defineCheck({
     // packages are part of the configuration tree (under homeassistant: packages:), so one walk covers them
     visitScalars(config.configuration, (path, scalar) => {
       if (scalar.origin.kind !== "inline" || scalar.value === null || typeof scalar.value === "boolean") return;
-      let key = "";
-      for (let i = path.length - 1; i >= 0; i--) {
-        const k = path[i] as string;
-        if (!/^\d+$/.test(k)) {
-          key = k;
-          break;
-        }
-      }
-      for (const match of judgeAssignment(key, scalar.value)) {
+      for (const match of judgeAssignment(nearestKey(path), scalar.value)) {
         const place = `${scalar.pos.file}:${scalar.pos.line}:${scalar.pos.column}:${match.kind}`;
         if (seen.has(place)) continue; // a file included twice yields the same value twice
         seen.add(place);
+        const lanOnly = match.kind === "webhook id" && isLocalOnly(nodeAt(config.configuration, path.slice(0, -1)));
         findings.push({
-          severity: match.severity,
-          message: `${capitalize(match.kind)} written inline at \`${dotted(path)}\`${match.detail ? ` (${match.detail})` : ""}.`,
+          severity: lanOnly ? "info" : match.severity,
+          message: `${capitalize(match.kind)} written inline at \`${dotted(path)}\`${match.detail ? ` (${match.detail})` : ""}.${lanOnly ? " The webhook is `local_only: true`: Home Assistant accepts it only from the local network." : ""}`,
           location: at(scalar.pos),
           evidence: match.evidence,
         });
@@ -58,6 +54,15 @@ export const inlineCredential = defineCheck({
     return findings;
   },
 });
+
+/**
+ * A webhook trigger with `local_only: true` (homeassistant/components/webhook/trigger.py): Home Assistant answers
+ * it only from local addresses, so knowing the id gives an outsider nothing.
+ */
+function isLocalOnly(trigger: YNode | undefined): boolean {
+  const flag = get(trigger, "local_only");
+  return flag?.kind === "scalar" && flag.value === true;
+}
 
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);

@@ -1,4 +1,4 @@
-import type { YEntry, YMap, YNode, YScalar } from "../../model/yaml-node.js";
+import { get, type YEntry, type YMap, type YNode, type YScalar } from "../../model/yaml-node.js";
 
 /**
  * Depth-first visits without the per-level array copies of the generator walkers in model/yaml-node.ts:
@@ -50,4 +50,24 @@ export function visitEntries(
     }
   };
   if (node !== undefined) walk(node);
+}
+
+/** The innermost map key of a path, skipping sequence indexes: the key a scalar in a list sits under. */
+export function nearestKey(path: readonly string[]): string {
+  for (let i = path.length - 1; i >= 0; i--) {
+    const key = path[i] as string;
+    if (!/^\d+$/.test(key)) return key;
+  }
+  return "";
+}
+
+/** The node at a path of map keys and sequence indexes (as `visitScalars` gives them). */
+export function nodeAt(root: YNode | undefined, path: readonly string[]): YNode | undefined {
+  let node = root;
+  for (const key of path) {
+    if (node?.kind === "seq") node = /^\d+$/.test(key) ? node.items[Number(key)] : undefined;
+    else if (node?.kind === "map") node = get(node, key);
+    else return undefined;
+  }
+  return node;
 }

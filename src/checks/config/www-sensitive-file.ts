@@ -2,6 +2,8 @@ import path from "node:path";
 import { defineCheck } from "../../model/check.js";
 import type { FindingDraft } from "../../model/finding.js";
 import type { Severity } from "../../model/severity.js";
+import { findCredentialShapes } from "./credential-shapes.js";
+import { judgeFile, judgementSentence } from "./file-judgement.js";
 import { isArchive, publicUrlOf, WWW_SOURCES, wwwFiles } from "./www-files.js";
 
 interface Sensitivity {
@@ -9,9 +11,16 @@ interface Sensitivity {
   severity: Severity;
 }
 
-/** Why a file in www/ must not be public, or undefined for ordinary web assets. Archives: see backups/archive-in-config. */
-export function sensitivityOf(file: string, text: string | undefined): Sensitivity | undefined {
+/**
+ * Why a file in www/ must not be public, or undefined for ordinary web assets. Archives: see
+ * backups/archive-in-config. Third-party code (a HACS card's folder, a bundle) ships its own example YAML and
+ * JSON; there only a real private key counts.
+ */
+export function sensitivityOf(file: string, text: string | undefined, thirdParty = false): Sensitivity | undefined {
   if (isArchive(file)) return undefined;
+  const privateKey =
+    text?.includes("PRIVATE KEY-----") === true && findCredentialShapes(text).some((m) => m.kind === "private key");
+  if (thirdParty) return privateKey ? { why: "a private key (in third-party code)", severity: "high" } : undefined;
   const base = path.posix.basename(file).toLowerCase();
   if (base === "secrets.yaml") return { why: "the secrets file", severity: "critical" };
   if (
@@ -21,7 +30,7 @@ export function sensitivityOf(file: string, text: string | undefined): Sensitivi
     return { why: "a copy of Home Assistant's .storage (tokens, password hashes)", severity: "critical" };
   }
   if (
-    text?.includes("PRIVATE KEY-----") ||
+    privateKey ||
     /\.(key|p12|pfx)$/.test(base) ||
     /^(id_rsa|id_ecdsa|id_ed25519)$/.test(base) ||
     /^privkey.*\.pem$/.test(base)
@@ -53,7 +62,8 @@ export const wwwSensitiveFile = defineCheck({
     "login: YAML configuration, databases, logs, editor backups, `.env` files, keys, or copies of `.storage`. " +
     "Anyone who guesses or learns the name downloads it. Copies of `secrets.yaml`, of `.storage` auth files and " +
     "private keys are critical (they give away the home); the rest is high. Backup archives are reported by " +
-    "backups/archive-in-config.",
+    "backups/archive-in-config. A HACS card's own files (`www/community/`) count only for a private key with a " +
+    "body, and example files (`*example*`) are information (see docs/precision.md).",
   remediation:
     "Delete the file from `www/` (keep a private copy outside the configuration folder if needed), then rotate " +
     "whatever it contained that could have been downloaded: passwords, tokens, keys.",
@@ -63,11 +73,13 @@ export const wwwSensitiveFile = defineCheck({
     if (config === undefined) return [];
     const findings: FindingDraft[] = [];
     for (const file of wwwFiles(config)) {
-      const sensitivity = sensitivityOf(file.path, config.texts.get(file.path));
+      const judgement = judgeFile(config, file.path);
+      const sensitivity = sensitivityOf(file.path, config.texts.get(file.path), judgement.role === "third-party");
       if (sensitivity === undefined) continue;
       findings.push({
-        severity: sensitivity.severity,
-        message: `${file.path} is ${sensitivity.why}, downloadable by anyone at ${publicUrlOf(file.path)}.`,
+        // an example file (`www/example-config.yaml`) is public but holds nothing of the home's
+        severity: judgement.role === "example" ? "info" : sensitivity.severity,
+        message: `${file.path} is ${sensitivity.why}, downloadable by anyone at ${publicUrlOf(file.path)}.${judgementSentence(judgement)}`,
         location: { file: file.path },
         evidence: `public URL ${publicUrlOf(file.path)}`,
       });

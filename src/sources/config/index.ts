@@ -3,6 +3,7 @@ import path from "node:path";
 import type { ConfigFacts } from "../../model/config-facts.js";
 import type { SourceError } from "../../model/errors.js";
 import { get, type YMap } from "../../model/yaml-node.js";
+import { readCompanionConfigs } from "./companions.js";
 import { readAddonOptions, readHaVersion, readHttpStorage, readIpBans } from "./extras.js";
 import { readGit } from "./git.js";
 import { takeInventory } from "./inventory.js";
@@ -40,7 +41,7 @@ export async function loadConfig(root: string, env: NodeJS.ProcessEnv = process.
       `${root} is not a Home Assistant configuration directory (no configuration.yaml, .storage or .HA_VERSION)`,
     );
   }
-  const inventory = takeInventory(absolute);
+  const inventory = await takeInventory(absolute);
   const errors: SourceError[] = [...inventory.errors];
   const loader = new ConfigLoader(absolute, env, inventory.texts);
   const has = (file: string) => inventory.files.some((f) => f.path === file && f.type === "file");
@@ -64,6 +65,7 @@ export async function loadConfig(root: string, env: NodeJS.ProcessEnv = process.
   const httpStorage = readHttpStorage(inventory.texts, errors);
   const haVersion = readHaVersion(inventory.texts);
   const addonOptions = readAddonOptions(inventory.texts, errors);
+  const companions = readCompanionConfigs(inventory.texts, errors);
   const git = readGit(
     absolute,
     inventory.files.filter((f) => f.type === "file").map((f) => f.path),
@@ -84,6 +86,7 @@ export async function loadConfig(root: string, env: NodeJS.ProcessEnv = process.
     ...(haVersion === undefined ? {} : { haVersion }),
     ipBans,
     addonOptions,
+    companions,
     files: inventory.files,
     texts: inventory.texts,
     binaryStrings: inventory.binaryStrings,

@@ -4,8 +4,15 @@ export const LIMITS = {
   maxYamlBytes: 8 * 1024 * 1024,
   /** Text files up to this size are kept for the secret scans. */
   maxTextBytes: 2 * 1024 * 1024,
-  /** Binary files up to this size are searched for embedded secrets (databases, archives). */
-  maxBinaryScanBytes: 64 * 1024 * 1024,
+  /**
+   * Leading bytes of one binary file searched for embedded secrets (databases, unknown binaries): a recorder
+   * database of gigabytes is never read whole. Media and archives are not searched at all (content-type.ts).
+   */
+  maxBinaryScanBytes: 8 * 1024 * 1024,
+  /** Bytes of binary files searched in one run, all files together; the rest are named in one error. */
+  maxBinaryScanTotalBytes: 64 * 1024 * 1024,
+  /** Archives whose listing is read (each look is bounded by archive-listing.ts ARCHIVE_LIMITS). */
+  maxArchivesListed: 200,
   /** Printable strings kept per binary file. */
   maxBinaryStringsBytes: 1024 * 1024,
   /** Files listed in the inventory. */

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { chmodSync, cpSync, mkdtempSync } from "node:fs";
+import { chmodSync, cpSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -25,6 +25,10 @@ export interface TreeOptions {
   gitCommit?: string[];
   /** Lines of a `.gitignore` written before the commit. */
   gitIgnore?: string[];
+  /** Let `.gitignore` keep files out of the commit (as `git add .` does); by default listed files are forced in. */
+  gitHonoursIgnore?: boolean;
+  /** Files written into a copied home before modes and git are applied (a checkout's local secrets.yaml). */
+  extraFiles?: Record<string, string>;
 }
 
 /** Writes a configuration directory into a fresh temp dir (tracked for cleanup). */
@@ -40,9 +44,19 @@ export function writeTree(files: Record<string, string | Buffer>, options: TreeO
 
 /** Copies an example home into a temp dir, outside this project's own git repository. */
 export function copyExample(name: string, options: TreeOptions = {}): string {
+  return copyInto(fileURLToPath(new URL(`../../../examples/${name}`, import.meta.url)), name, options);
+}
+
+/** Copies a fixture home of test/fixtures/homes (see its README) into a temp dir, like copyExample. */
+export function copyHome(name: string, options: TreeOptions = {}): string {
+  return copyInto(fileURLToPath(new URL(`../../fixtures/homes/${name}`, import.meta.url)), name, options);
+}
+
+function copyInto(source: string, name: string, options: TreeOptions): string {
   const root = mkdtempSync(path.join(tmpdir(), `hassguard-${name}-`));
   roots.push(root);
-  cpSync(fileURLToPath(new URL(`../../../examples/${name}`, import.meta.url)), root, { recursive: true });
+  cpSync(source, root, { recursive: true });
+  for (const [file, content] of Object.entries(options.extraFiles ?? {})) writeFileSync(path.join(root, file), content);
   prepare(root, options);
   return root;
 }
@@ -58,7 +72,7 @@ function prepare(root: string, options: TreeOptions): void {
       });
     git("init", "-q");
     if (options.gitCommit.length > 0) {
-      git("add", "-f", "--", ...options.gitCommit);
+      git("add", ...(options.gitHonoursIgnore ? [] : ["-f"]), "--", ...options.gitCommit);
       git("commit", "-q", "-m", "fixture");
     }
   }

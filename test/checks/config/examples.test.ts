@@ -32,6 +32,7 @@ const INSECURE_VALUES = [
   "52.37310",
   "4.89220",
   "52.08920",
+  "Zigbee-Mqtt-2023",
 ];
 
 describe("examples/insecure-home", () => {

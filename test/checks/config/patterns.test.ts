@@ -122,3 +122,104 @@ describe("maskUrlCredentials", () => {
     expect(JSON.stringify(found)).not.toContain("ret/x");
   });
 });
+
+describe("placeholders of shared configurations", () => {
+  it("knows the placeholders people publish, and not real values", () => {
+    for (const value of [
+      "MY_WIFI_PASSWORD",
+      "PASSWORD_MQTT",
+      "NOME_UTENTE_MQTT",
+      "PASSWORD",
+      "<password>",
+      "[PASS]",
+      "**REDACTED**",
+      "[REDACTED]",
+      "changeme",
+      "change_me",
+      "your_api_key",
+      "enter-token-here",
+      "password",
+      "xxxxxxxx",
+      "xxxx-xxxx-xxxx",
+      "********",
+      "sk_live_xxxxxxxxxxxxxxxxxxxxxxxx",
+      "00000000000000000000000000000000",
+      "00000000-0000-0000-0000-000000000000",
+      "00aa00aa00aa00aa00aa00aa00aa00aa",
+      "abcdefghijklmnopqrstuvw-g",
+      "str",
+      "str?",
+      "password?",
+      "match(^smb://.+$)",
+      "(.*)",
+      "[^&]+",
+      "\\S+",
+    ]) {
+      expect(isPlaceholder(value), value).toBe(true);
+    }
+    for (const value of [
+      "hunter2",
+      "Sommer-Regen-2019",
+      "4f8a2c9e1b7d3a6f5e0c8b2d9a1f7e3c",
+      "ABCDEF1234ABCDEF",
+      "Xk9mQ2pL7vR4",
+      "correct horse battery staple",
+      "password123",
+    ]) {
+      expect(isPlaceholder(value), value).toBe(false);
+    }
+  });
+
+  it("skips a user:password pair of words in a URL, but not a chosen password", () => {
+    const found = (text: string) => scanText(text, { quotedOnly: false }).map((m) => m.kind);
+    expect(found("db_url: mysql://user:password@core-mariadb/homeassistant\n")).toEqual([]);
+    expect(found("url: mqtt://username:secret@broker\n")).toEqual([]);
+    expect(found("db_url: mysql://hass:Maple-Ridge-4410@core-mariadb/ha\n")).toEqual(["URL with password"]);
+  });
+
+  it("needs a body before a PEM block counts as a private key, also across lines and in code strings", () => {
+    const body =
+      "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj\nMzEfYyjiWA4R4/M2bS1GB4t7NXp98C3SC6dVMvDuictGeurT8jNbvJZHtCSuYEvu\n";
+    const key = `-----BEGIN PRIVATE KEY-----\n${body}-----END PRIVATE KEY-----\n`;
+    expect(scanText(key, { quotedOnly: false }).map((m) => [m.kind, m.line])).toEqual([["private key", 1]]);
+    expect(scanText("-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----\n", { quotedOnly: false })).toEqual(
+      [],
+    );
+    expect(
+      scanText('KEY = "-----BEGIN RSA PRIVATE KEY-----\\n-----END RSA PRIVATE KEY-----"\n', { quotedOnly: true }),
+    ).toEqual([]);
+    const inJson = JSON.stringify({ private_key: key });
+    expect(scanText(inJson, { quotedOnly: true }).map((m) => m.kind)).toEqual(["private key"]);
+  });
+
+  it("reads sed, perl and regular expressions as patterns, not values", () => {
+    const script = [
+      "sed -i -E 's/^(\\s*password:).*/\\1 <password>/' publish/*.yaml",
+      "perl -pi -e 's/token: \\S+/token: REDACTED/' secrets.yaml",
+      "grep -RE 'password: [^<!]' publish/",
+      'FAILED = re.compile(r"password=(\\S+) from")',
+      "",
+    ].join("\n");
+    expect(scanText(script, { quotedOnly: false })).toEqual([]);
+  });
+
+  it("searches third-party code only for what cannot be code", () => {
+    const llat =
+      "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiI3OTRhM2JkNjJiNTQ0NDM2YjA5NjhmMmIyZGFjNDQxYiIsImlhdCI6MTc5NTQ1NDMxMSwiZXhwIjoyMTEwODE0MzExfQ.UR69B6RsN5hwN0v3W-p44on0EQfcZI4rhozJJhCljfs";
+    const jwtIo =
+      "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c";
+    const code = [
+      'const o={password:"hunter2-default",apiKey:"AIzaSyD-card-default",token:"Unexpected token"};',
+      `const sample="${jwtIo}",docs="mqtt://user:secret@broker";`,
+      `const mine="${llat}",broker="mqtts://app:Xk9mQ2pL7vR4@mqtt.vendor.example";`,
+      "",
+    ].join("\n");
+    const vendored = scanText(code, { quotedOnly: true, vendored: true }).map((m) => [m.kind, m.line]);
+    expect(vendored).toEqual([
+      ["access token (JWT)", 3],
+      ["URL with password", 3],
+    ]);
+    // the owner's own code: assignments count too
+    expect(scanText(code, { quotedOnly: true }).length).toBeGreaterThan(vendored.length);
+  });
+});

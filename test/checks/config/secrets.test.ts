@@ -124,10 +124,28 @@ describe("secrets/file-permissions", () => {
   it("only informs when secrets.yaml holds placeholders", async () => {
     const findings = await findingsOf(
       "secrets/file-permissions",
-      { "configuration.yaml": "a: !secret x\n", "secrets.yaml": 'x: "<your password>"\n' },
+      {
+        "configuration.yaml": "a: !secret x\n",
+        "secrets.yaml": 'x: "<your password>"\n',
+        ".HA_VERSION": "2026.11.2\n",
+      },
       { modes: { "secrets.yaml": 0o644 } },
     );
     expect(brief(findings)).toEqual([{ severity: "info", at: "secrets.yaml" }]);
+  });
+
+  it("says nothing about the modes of a git checkout, which are not the server's", async () => {
+    const checkout = {
+      "configuration.yaml": "mqtt:\n  password: !secret mqtt_password\n",
+      "secrets.yaml": "mqtt_password: Real-Secret-99\n",
+      ".HA_VERSION": "2026.11.2\n",
+    };
+    const modes = { "secrets.yaml": 0o644 };
+    // the same files: a checkout whose repository tracks .HA_VERSION for its CI, then the live folder
+    expect(await findingsOf("secrets/file-permissions", checkout, { modes, gitCommit: [".HA_VERSION"] })).toEqual([]);
+    expect(brief(await findingsOf("secrets/file-permissions", checkout, { modes }))).toEqual([
+      { severity: "high", at: "secrets.yaml" },
+    ]);
   });
 });
 

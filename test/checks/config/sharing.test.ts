@@ -65,6 +65,17 @@ describe("www/public-files and www/sensitive-file", () => {
     ]);
   });
 
+  it("rates an example file in www/ as information, and ignores a HACS card's own YAML and JSON", async () => {
+    const findings = await findingsOf("www/sensitive-file", {
+      "configuration.yaml": "default_config:\n",
+      "www/example-config.yaml": "password: <password>\n",
+      "www/community/floorplan/examples/home.yaml": "entities: []\n",
+      "www/community/floorplan/config.json": '{"token": "", "password": ""}\n',
+    });
+    expect(brief(findings)).toEqual([{ severity: "info", at: "www/example-config.yaml" }]);
+    expect(findings[0]?.message).toContain("The file holds example values (its name says `example`)");
+  });
+
   it("says nothing without a www folder", async () => {
     const { findings } = await audit(writeTree({ "configuration.yaml": "default_config:\n" }));
     expect(findings.filter((f) => f.id.startsWith("www/"))).toEqual([]);
@@ -111,5 +122,41 @@ describe("ip-bans/self-ban-risk", () => {
       { severity: "low", at: "ip_bans.yaml:7:1" },
     ]);
     expect(findings[2]?.message).toContain("172.30.33.0/24");
+  });
+});
+
+describe("privacy/personal-data in a shared folder", () => {
+  const coreConfig =
+    '{\n  "version": 1,\n  "key": "core.config",\n  "data": {\n    "latitude": 52.3731,\n    "longitude": 4.8922\n  }\n}\n';
+  const home = {
+    "configuration.yaml": "homeassistant:\n  latitude: 52.3731\n  longitude: 4.8922\n",
+    ".storage/core.config": coreConfig,
+  };
+
+  it("is low in a private folder, where the UI's coordinates are where they belong", async () => {
+    expect(brief(await findingsOf("privacy/personal-data", home))).toEqual([
+      { severity: "low", at: "configuration.yaml:2:13" },
+    ]);
+  });
+
+  it("is medium in a git repository, for the YAML and for a .storage/core.config git does not ignore", async () => {
+    const findings = await findingsOf("privacy/personal-data", home, { gitCommit: ["."] });
+    expect(brief(findings)).toEqual([
+      { severity: "medium", at: ".storage/core.config:5:5" },
+      { severity: "medium", at: "configuration.yaml:2:13" },
+    ]);
+    expect(findings[0]?.message).toContain("the folder is a git repository and git tracks it");
+    expectMasked(findings, ["52.3731", "4.8922"]);
+    const ignored = await findingsOf("privacy/personal-data", home, {
+      gitCommit: ["configuration.yaml"],
+      gitIgnore: [".storage/"],
+    });
+    expect(brief(ignored)).toEqual([{ severity: "medium", at: "configuration.yaml:2:13" }]);
+  });
+
+  it("is medium in a folder being prepared for sharing", async () => {
+    const findings = await findingsOf("privacy/personal-data", { ...home, "README.md": "# My config\n" });
+    expect(findings.map((f) => f.severity)).toEqual(["medium", "medium"]);
+    expect(findings[0]?.message).toContain("being prepared for sharing (README.md)");
   });
 });
