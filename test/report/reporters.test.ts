@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import AjvDraft04 from "ajv-draft-04";
+import addFormatsPlugin from "ajv-formats";
 import { describe, expect, it } from "vitest";
 import { defineCheck } from "../../src/model/check.js";
 import { runChecks } from "../../src/model/engine.js";
@@ -148,8 +149,16 @@ describe("JSON reporter", () => {
   });
 });
 
-// ajv-draft-04 is CommonJS with a `default` export; under nodenext the class sits on `.default`
+// ajv-draft-04 and ajv-formats are CommonJS with a `default` export; under nodenext it sits on `.default`
 const Ajv = AjvDraft04.default;
+const addFormats = addFormatsPlugin.default;
+
+/** The official schema's validator, formats included: SARIF's `uri` and `date-time` fields are checked too. */
+function sarifValidator(schema: object) {
+  const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
+  addFormats(ajv);
+  return ajv.compile(schema);
+}
 
 describe("SARIF reporter", () => {
   const require = createRequire(import.meta.url);
@@ -157,8 +166,7 @@ describe("SARIF reporter", () => {
   const schema = JSON.parse(readFileSync(schemaPath, "utf8"));
 
   it("validates against the official SARIF 2.1.0 schema", () => {
-    const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
-    const validate = ajv.compile(schema);
+    const validate = sarifValidator(schema);
     const sarif = JSON.parse(render("sarif", sampleReport(), { color: false }));
     const valid = validate(sarif);
     expect(validate.errors ?? []).toEqual([]);
@@ -166,8 +174,7 @@ describe("SARIF reporter", () => {
   });
 
   it("the schema check itself rejects a broken log", () => {
-    const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
-    const validate = ajv.compile(schema);
+    const validate = sarifValidator(schema);
     const sarif = JSON.parse(render("sarif", sampleReport(), { color: false }));
     sarif.runs[0].results[0].level = "catastrophic";
     expect(validate(sarif)).toBe(false);
