@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import path from "node:path";
 
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, "../..");
@@ -22,4 +22,27 @@ export function runCli(
     timeout: 60_000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Like runCli, without blocking the test's event loop: several runs can go at once. */
+export function runCliAsync(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ["--import", "tsx", path.join(PROJECT_ROOT, "src/cli/main.ts"), ...args],
+      {
+        cwd: options.cwd ?? PROJECT_ROOT,
+        env: { ...process.env, NO_COLOR: "1", ...options.env },
+        encoding: "utf8",
+        timeout: 120_000,
+      },
+      (error, stdout, stderr) => {
+        if (error !== null && typeof error.code !== "number") return reject(error);
+        resolve({ status: error === null ? 0 : (error.code as number), stdout, stderr });
+      },
+    );
+  });
 }
