@@ -1,5 +1,6 @@
 import type { PortSelection } from "../sources/network/ports.js";
 import { parsePortList } from "../sources/network/ports.js";
+import { escapeUntrusted } from "../report/untrusted-text.js";
 import { UsageError } from "./exit.js";
 
 /** `--ports all|top|22,8123,8000-8100`. */
@@ -34,7 +35,8 @@ export function terminalProgress(): { update: (line: string) => void; clear: () 
       const now = Date.now();
       if (now - last < 100) return;
       last = now;
-      process.stderr.write(`\r\x1b[K… ${line.slice(0, (process.stderr.columns ?? 80) - 3)}`);
+      // a host name or a path typed by the user: shown, never obeyed
+      process.stderr.write(`\r\x1b[K… ${escapeUntrusted(line).slice(0, (process.stderr.columns ?? 80) - 3)}`);
     },
     clear: () => process.stderr.write("\r\x1b[K"),
   };
