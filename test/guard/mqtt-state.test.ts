@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -7,12 +7,13 @@ import mqtt, { type MqttClient } from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GuardBus } from "../../src/guard/bus.js";
 import { MqttState } from "../../src/guard/mqtt-state.js";
+import { type ServiceProcess, spawnService } from "../helpers/service-process.js";
 import { waitFor } from "./helpers.js";
 
 /** A real Mosquitto started by the test on its own port, with its own configuration. */
 const MOSQUITTO = "/usr/sbin/mosquitto";
 const dir = mkdtempSync(join(tmpdir(), "hassguard-mqtt-"));
-let broker: ChildProcess | null = null;
+let broker: ServiceProcess | null = null;
 let url = "";
 let observer: MqttClient;
 const messages = new Map<string, string>();
@@ -43,7 +44,8 @@ beforeAll(async () => {
       "",
     ].join("\n"),
   );
-  broker = spawn(MOSQUITTO, ["-c", conf], { stdio: "ignore" });
+  // in a session of its own: nothing the broker signals can reach the test worker
+  broker = spawnService(MOSQUITTO, ["-c", conf]);
   url = `mqtt://127.0.0.1:${port}`;
   await waitFor(
     async () => {
@@ -68,7 +70,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await observer?.endAsync();
-  broker?.kill("SIGTERM");
+  await broker?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -27,7 +27,7 @@ describe("SMB on its own ports", () => {
   });
   afterAll(async () => {
     await samba?.stop();
-    ns?.remove();
+    await ns?.remove();
     dir.remove();
   });
 
