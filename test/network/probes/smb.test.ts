@@ -9,7 +9,8 @@ import { deleteNamespaces, ip, uniqueName } from "./helpers/netns.js";
 import { startSamba } from "./helpers/samba.js";
 import { type Daemon, freePort, tempDir } from "./helpers/services.js";
 
-const opts = { timeoutMs: 5000, maxBytes: 1024 * 1024 };
+/** Generous: a real smbd always answers, so the bound is never waited out; a busy machine is slow to answer. */
+const opts = { timeoutMs: 60_000, maxBytes: 1024 * 1024 };
 
 const run = promisify(execFile);
 

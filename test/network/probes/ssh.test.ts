@@ -6,7 +6,8 @@ import { probeSsh } from "../../../src/sources/network/probes/ssh.js";
 import { networkFacts, networkFindings, summary } from "./helpers/facts.js";
 import { type Daemon, freePort, startDaemon, tempDir } from "./helpers/services.js";
 
-const opts = { timeoutMs: 5000, maxBytes: 256 * 1024 };
+/** Generous: a real sshd always answers, so the bound is never waited out; a busy machine is slow to answer. */
+const opts = { timeoutMs: 60_000, maxBytes: 256 * 1024 };
 
 interface SshdInstance {
   port: number;
