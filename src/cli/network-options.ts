@@ -1,6 +1,6 @@
+import { escapeUntrusted } from "../report/untrusted-text.js";
 import type { PortSelection } from "../sources/network/ports.js";
 import { parsePortList } from "../sources/network/ports.js";
-import { escapeUntrusted } from "../report/untrusted-text.js";
 import { UsageError } from "./exit.js";
 
 /** `--ports all|top|22,8123,8000-8100`. */
