@@ -5,6 +5,7 @@ import { advisoriesList } from "../../src/checks/network/ha-vulnerable-version.j
 import { topicsSentence } from "../../src/checks/network/mqtt-topics-leak.js";
 import { expiresIn } from "../../src/checks/network/tls-cert-expired.js";
 import { noMfaSentence } from "../../src/checks/storage/mfa-not-set-up.js";
+import { pendingStepsSentence } from "../../src/checks/storage/onboarding-not-finished.js";
 import { amongAdmins } from "../../src/checks/storage/unused-admins.js";
 import { count } from "../../src/model/words.js";
 import { render } from "../../src/report/index.js";
@@ -32,6 +33,15 @@ describe("sentences with counts read right at 0, 1 and many", () => {
     expect(noMfaSentence(1)).toBe("The one user who logs in with a password has not enrolled in a multi-factor module");
     expect(noMfaSentence(4)).toBe(
       "None of the 4 users who log in with a password has enrolled in a multi-factor module",
+    );
+  });
+
+  it("users/onboarding-not-finished (owner already created)", () => {
+    expect(pendingStepsSentence(["analytics"])).toBe(
+      "The owner exists, but onboarding step analytics is not done; only the owner can finish it.",
+    );
+    expect(pendingStepsSentence(["core_config", "analytics"])).toBe(
+      "The owner exists, but onboarding steps core_config, analytics are not done; only the owner can finish them.",
     );
   });
 

@@ -180,6 +180,14 @@ describe("SARIF reporter", () => {
     expect(validate(sarif)).toBe(false);
   });
 
+  it("the schema check knows the formats too: a helpUri that is no URI fails", () => {
+    const validate = sarifValidator(schema);
+    const sarif = JSON.parse(render("sarif", sampleReport(), { color: false }));
+    sarif.runs[0].tool.driver.rules[0].helpUri = "not a uri";
+    expect(validate(sarif)).toBe(false);
+    expect(JSON.stringify(validate.errors)).toContain('"format":"uri"');
+  });
+
   it("maps severities to levels, paths to the config dir, ports to logical locations", () => {
     const sarif = JSON.parse(render("sarif", sampleReport(), { color: false }));
     const [run] = sarif.runs;
