@@ -1,7 +1,3 @@
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import AjvDraft04 from "ajv-draft-04";
-import addFormatsPlugin from "ajv-formats";
 import MarkdownIt from "markdown-it";
 import { describe, expect, it } from "vitest";
 import { defineCheck } from "../../src/model/check.js";
@@ -10,6 +6,7 @@ import type { Facts } from "../../src/model/facts.js";
 import { FORMATS, render } from "../../src/report/index.js";
 import { buildReport, type Report } from "../../src/report/report.js";
 import { escapeUntrusted } from "../../src/report/untrusted-text.js";
+import { sarifValidator } from "../helpers/sarif-schema.js";
 
 /**
  * What a hostile peer, log line or configuration file can put in any string of a report: a terminal escape
@@ -156,11 +153,7 @@ describe("hostile text in every reporter", () => {
     const sarifText = render("sarif", report, { color: false });
     expect(sarifText).not.toMatch(RAW_UNSAFE);
     const sarif = JSON.parse(sarifText);
-    const require = createRequire(import.meta.url);
-    const schemaPath = require.resolve("@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json");
-    const ajv = new AjvDraft04.default({ allErrors: true, strict: false, unicodeRegExp: false });
-    addFormatsPlugin.default(ajv);
-    const validate = ajv.compile(JSON.parse(readFileSync(schemaPath, "utf8")));
+    const validate = sarifValidator();
     expect(validate(sarif), JSON.stringify(validate.errors)).toBe(true);
     const texts = sarif.runs[0].results.map((r: { message: { text: string } }) => r.message.text);
     expect(texts).toContain(`Message ${HOSTILE_LINES} (Server: ${HOSTILE})`);

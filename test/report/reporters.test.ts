@@ -1,13 +1,10 @@
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import AjvDraft04 from "ajv-draft-04";
-import addFormatsPlugin from "ajv-formats";
 import { describe, expect, it } from "vitest";
 import { defineCheck } from "../../src/model/check.js";
 import { runChecks } from "../../src/model/engine.js";
 import type { Facts } from "../../src/model/facts.js";
 import { FORMATS, render } from "../../src/report/index.js";
 import { buildReport, type Report } from "../../src/report/report.js";
+import { sarifSchema, sarifValidator } from "../helpers/sarif-schema.js";
 
 const facts: Facts = { missing: {}, errors: [], options: { passwordBudgetSeconds: 0 }, now: new Date(0) };
 
@@ -149,21 +146,8 @@ describe("JSON reporter", () => {
   });
 });
 
-// ajv-draft-04 and ajv-formats are CommonJS with a `default` export; under nodenext it sits on `.default`
-const Ajv = AjvDraft04.default;
-const addFormats = addFormatsPlugin.default;
-
-/** The official schema's validator, formats included: SARIF's `uri` and `date-time` fields are checked too. */
-function sarifValidator(schema: object) {
-  const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
-  addFormats(ajv);
-  return ajv.compile(schema);
-}
-
 describe("SARIF reporter", () => {
-  const require = createRequire(import.meta.url);
-  const schemaPath = require.resolve("@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json");
-  const schema = JSON.parse(readFileSync(schemaPath, "utf8"));
+  const schema = sarifSchema();
 
   it("validates against the official SARIF 2.1.0 schema", () => {
     const validate = sarifValidator(schema);
