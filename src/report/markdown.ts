@@ -99,7 +99,8 @@ function shortenedNote(omitted: Omitted, limit: number): string | undefined {
   ].filter((part) => part !== "");
   if (parts.length === 0) return undefined;
   return (
-    `> **Shortened** to stay under ${limit.toLocaleString("en-US")} characters (a forum post's limit): ` +
+    `> **Shortened** to stay under ${limit.toLocaleString("en-US")} characters` +
+    `${limit === MARKDOWN_MAX_CHARS ? " (a forum post's limit)" : ""}: ` +
     `${parts.join("; ")}. The text and JSON reports (\`--format text\`, \`--format json\`) have everything; ` +
     "`--markdown-limit 0` gives the whole page."
   );
