@@ -3,6 +3,7 @@ import path from "node:path";
 import { atLeast, isSeverity, type Severity } from "../model/severity.js";
 import { FORMAT_FILE, FORMATS, type Format, isFormat, render } from "../report/index.js";
 import type { Report } from "../report/report.js";
+import { escapeUntrusted } from "../report/untrusted-text.js";
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from "./exit.js";
 import type { ReportFlags } from "./options.js";
 
@@ -69,13 +70,13 @@ export function emitReport(report: Report, options: OutputOptions): number {
   } else if (formats.length === 1) {
     mkdirSync(path.dirname(path.resolve(options.output)), { recursive: true });
     writeFileSync(options.output, render(formats[0] as Format, report, renderOptions(false)));
-    process.stderr.write(`report written to ${options.output}\n`);
+    process.stderr.write(`report written to ${escapeUntrusted(options.output)}\n`);
   } else {
     mkdirSync(options.output, { recursive: true });
     for (const format of formats) {
       const file = path.join(options.output, FORMAT_FILE[format]);
       writeFileSync(file, render(format, report, renderOptions(false)));
-      process.stderr.write(`report written to ${file}\n`);
+      process.stderr.write(`report written to ${escapeUntrusted(file)}\n`);
     }
   }
   return exitCodeFor(report, failOn);
