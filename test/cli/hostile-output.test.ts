@@ -52,7 +52,7 @@ describe("text from outside, end to end", () => {
     expect(markdown.stdout).toContain("nginx/1.2\\x1b[2J\\x1b[1;1HScore 100/100");
     const product = JSON.parse(json.stdout).network.hosts[0].ports[0].product;
     expect(product).toBe(`nginx/1.2${ESC}[2J${ESC}[1;1HScore 100/100`);
-  }, 120_000);
+  });
 
   it("a right-to-left override in a secret name is shown as \\u202e in every text format", async () => {
     const args = ["audit", home, "--password-budget", "0", "--fail-on", "none"];
@@ -70,5 +70,5 @@ describe("text from outside, end to end", () => {
     expect(markdown.stdout).toContain("admin\\u202edrowssap");
     const messages = JSON.parse(json.stdout).findings.map((f: { message: string }) => f.message);
     expect(messages.some((m: string) => m.includes(`admin${RLO}drowssap`))).toBe(true);
-  }, 120_000);
+  });
 });

@@ -31,7 +31,7 @@ describe("usage errors", () => {
       expect(result.stderr, label).toMatch(ONE_LINE);
       expect(result.stderr, label).toContain(`(see '${help}')`);
     });
-  }, 120_000);
+  });
 
   it("show what was typed escaped: a terminal escape in an argument is not obeyed", async () => {
     const result = await runCliAsync(["checks", "x\u001b[2J\u202ey"]);
@@ -40,14 +40,14 @@ describe("usage errors", () => {
     expect(result.stderr).toContain("x\\x1b[2J\\u202ey");
     expect(result.stderr).not.toContain(String.fromCharCode(0x1b));
     expect(result.stderr).not.toContain("\u202e");
-  }, 120_000);
+  });
 
   it("audit --help offers no option that does nothing yet (--url), and offers --markdown-limit", async () => {
     const help = await runCliAsync(["audit", "--help"]);
     expect(help.status).toBe(0);
     expect(help.stdout).not.toContain("--url");
     expect(help.stdout).toContain("--markdown-limit");
-  }, 120_000);
+  });
 });
 
 describe("a long step says so, also when nobody watches a terminal", () => {
@@ -64,5 +64,5 @@ describe("a long step says so, also when nobody watches a terminal", () => {
     );
     expect(JSON.parse(tested.stdout).schema).toBe("hassguard-report/1");
     expect(skipped.stderr).toBe("");
-  }, 120_000);
+  });
 });
