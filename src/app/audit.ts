@@ -3,6 +3,7 @@ import type { Check } from "../model/check.js";
 import { runChecks } from "../model/engine.js";
 import type { SourceError } from "../model/errors.js";
 import type { Facts } from "../model/facts.js";
+import { count, pick } from "../model/words.js";
 import { buildReport, type Report } from "../report/report.js";
 import { loadConfig } from "../sources/config/index.js";
 import type { PortSelection } from "../sources/network/ports.js";
@@ -33,6 +34,8 @@ export interface AuditOptions {
   checks?: readonly Check[];
   /** Progress for people (stderr on a TTY); never part of the report. */
   progress?: (message: string) => void;
+  /** One line worth saying even off a terminal, before a step that makes the run wait (the password test). */
+  notice?: (line: string) => void;
   now?: Date;
   env?: NodeJS.ProcessEnv;
 }
@@ -78,14 +81,23 @@ async function gatherFacts(options: AuditOptions, now: Date): Promise<{ facts: F
     facts.config = loaded.facts;
     errors.push(...loaded.errors);
 
-    if (options.passwordBudgetSeconds > 0) {
-      options.progress?.(`reading .storage and testing passwords (up to ${options.passwordBudgetSeconds} s)`);
-    }
+    options.progress?.("reading .storage");
+    const budget = options.passwordBudgetSeconds;
+    const notice = options.notice;
     const storage = await readStorage(options.configDir, {
-      passwordBudgetSeconds: options.passwordBudgetSeconds,
+      passwordBudgetSeconds: budget,
       ...(options.passwordCandidates === undefined ? {} : { passwordCandidates: options.passwordCandidates }),
       now,
       config: loaded.facts,
+      ...(notice === undefined
+        ? {}
+        : {
+            onPasswordAuditStart: (logins: number) =>
+              notice(
+                `testing ${pick(logins, "the password", "the passwords")} of ${count(logins, "Home Assistant login")} ` +
+                  `against weak and home-specific ones, for up to ${budget} s (--password-budget 0 skips this)`,
+              ),
+          }),
     });
     if (storage.facts !== undefined) facts.storage = storage.facts;
     else facts.missing.storage = storage.missingReason ?? "no .storage folder";

@@ -1,3 +1,4 @@
+import { escapeUntrusted } from "../report/untrusted-text.js";
 import type { PortSelection } from "../sources/network/ports.js";
 import { parsePortList } from "../sources/network/ports.js";
 import { UsageError } from "./exit.js";
@@ -34,7 +35,8 @@ export function terminalProgress(): { update: (line: string) => void; clear: () 
       const now = Date.now();
       if (now - last < 100) return;
       last = now;
-      process.stderr.write(`\r\x1b[K… ${line.slice(0, (process.stderr.columns ?? 80) - 3)}`);
+      // a host name or a path typed by the user: shown, never obeyed
+      process.stderr.write(`\r\x1b[K… ${escapeUntrusted(line).slice(0, (process.stderr.columns ?? 80) - 3)}`);
     },
     clear: () => process.stderr.write("\r\x1b[K"),
   };

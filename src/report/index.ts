@@ -11,8 +11,15 @@ export function isFormat(value: string): value is Format {
   return (FORMATS as readonly string[]).includes(value);
 }
 
+export interface RenderOptions {
+  /** Colour codes (text on a terminal only). */
+  color: boolean;
+  /** The Markdown page's length limit; 0 for none. Default MARKDOWN_MAX_CHARS. */
+  markdownMaxChars?: number;
+}
+
 /** Every reporter is a pure function of the report; colour only for text on a terminal. */
-export function render(format: Format, report: Report, options: { color: boolean }): string {
+export function render(format: Format, report: Report, options: RenderOptions): string {
   switch (format) {
     case "text":
       return renderText(report, options);
@@ -21,7 +28,10 @@ export function render(format: Format, report: Report, options: { color: boolean
     case "sarif":
       return renderSarif(report);
     case "markdown":
-      return renderMarkdown(report);
+      return renderMarkdown(
+        report,
+        options.markdownMaxChars === undefined ? {} : { maxChars: options.markdownMaxChars },
+      );
   }
 }
 

@@ -1,12 +1,25 @@
 import type { NetworkFacts } from "../model/network-facts.js";
+import { count } from "../model/words.js";
 
-/** The port table of a scan, one row per open port (closed and filtered are counted, not listed). */
-export function renderNetworkTable(network: NetworkFacts): string {
+/**
+ * The port table of a scan, one row per open port (closed and filtered are counted, not listed). With
+ * `maxRows`, the rows after that many are counted in a closing line instead (`omittedRows` says how many).
+ */
+export function renderNetworkTable(
+  network: NetworkFacts,
+  options: { maxRows?: number } = {},
+): { text: string; omittedRows: number } {
   const rows: string[][] = [["HOST", "PORT", "STATE", "SERVICE", "PRODUCT", "TLS"]];
   const notes: string[] = [];
+  const maxRows = options.maxRows ?? Number.POSITIVE_INFINITY;
+  let omittedRows = 0;
   for (const host of network.hosts) {
     const open = host.ports.filter((p) => p.state === "open");
     for (const port of open) {
+      if (rows.length > maxRows) {
+        omittedRows++;
+        continue;
+      }
       rows.push([
         host.address,
         `${port.port}/${port.protocol}`,
@@ -31,5 +44,6 @@ export function renderNetworkTable(network: NetworkFacts): string {
       .join("  ")
       .trimEnd(),
   );
-  return [...table, ...notes].join("\n");
+  if (omittedRows > 0) notes.push(`(${count(omittedRows, "more open port")} not listed here)`);
+  return { text: [...table, ...notes].join("\n"), omittedRows };
 }

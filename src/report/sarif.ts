@@ -3,6 +3,7 @@ import { findCheck } from "../checks/index.js";
 import { type Finding, formatLocation, isFileLocation, isNetworkLocation } from "../model/finding.js";
 import type { Severity } from "../model/severity.js";
 import type { Report } from "./report.js";
+import { escapeJsonText } from "./untrusted-text.js";
 
 const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
 const INFO_URI = "https://www.npmjs.com/package/hassguard";
@@ -79,7 +80,8 @@ export function renderSarif(report: Report): string {
     ],
     results,
   };
-  return `${JSON.stringify({ $schema: SARIF_SCHEMA, version: "2.1.0", runs: [run] }, null, 2)}\n`;
+  // exact values; characters that could steer a terminal showing the file written as \u escapes
+  return `${escapeJsonText(JSON.stringify({ $schema: SARIF_SCHEMA, version: "2.1.0", runs: [run] }, null, 2))}\n`;
 }
 
 function sarifLocation(f: Finding): object {

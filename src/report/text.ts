@@ -1,8 +1,10 @@
 import pc from "picocolors";
 import { CHECKLIST_ITEMS, formatLocation } from "../model/finding.js";
 import { SEVERITIES, type Severity } from "../model/severity.js";
+import { groupBy, groupFindings } from "./group.js";
 import { renderNetworkTable } from "./network-table.js";
 import type { Report } from "./report.js";
+import { escapeAllStrings } from "./untrusted-text.js";
 
 type Paint = (text: string) => string;
 
@@ -11,7 +13,9 @@ export interface TextOptions {
 }
 
 /** For people at a terminal: findings grouped by severity, worst first, with the score on top. */
-export function renderText(report: Report, options: TextOptions = { color: false }): string {
+export function renderText(untrusted: Report, options: TextOptions = { color: false }): string {
+  // every string of the report may come from outside (a peer, a log, a configuration file): escaped once here
+  const report = escapeAllStrings(untrusted);
   const c = pc.createColors(options.color);
   const paint: Record<Severity, Paint> = {
     critical: (t) => c.bold(c.red(t)),
@@ -29,17 +33,13 @@ export function renderText(report: Report, options: TextOptions = { color: false
   else lines.push(c.bold(c.red(`Audit incomplete, not scored: ${incomplete.join("; ")}`)), counts);
 
   if (report.network !== undefined) {
-    lines.push("", c.bold("Network"), renderNetworkTable(report.network));
+    lines.push("", c.bold("Network"), renderNetworkTable(report.network).text);
   }
   for (const severity of SEVERITIES) {
     const group = report.findings.filter((f) => f.severity === severity);
     if (group.length === 0) continue;
     lines.push("", paint[severity](c.bold(`${severity.toUpperCase()} (${group.length})`)));
-    // one heading per check with every place it fired, and the fix once when it is the same everywhere:
-    // ten inline passwords read as one habit to fix, not ten screens of the same advice
-    for (const [, same] of groupBy(group, (f) => `${f.id}\u0000${f.title}`)) {
-      const first = same[0] as (typeof same)[number];
-      const sharedFix = same.every((f) => f.remediation === first.remediation);
+    for (const { first, findings: same, sharedFix } of groupFindings(group)) {
       const count = same.length > 1 ? c.dim(` ×${same.length}`) : "";
       lines.push(`  ${paint[severity]("●")} ${c.bold(first.title)}${count}  ${c.dim(first.id)}`);
       for (const finding of same) {
@@ -47,7 +47,7 @@ export function renderText(report: Report, options: TextOptions = { color: false
         const bullet = same.length > 1 ? "- " : "";
         const pad = same.length > 1 ? "      " : "    ";
         if (where !== "") lines.push(`    ${bullet}${c.underline(where)}`);
-        lines.push(...indent(finding.message, where === "" ? `    ${bullet}` : pad));
+        lines.push(...indent(finding.message, where === "" ? `    ${bullet}` : pad, pad));
         if (finding.evidence !== undefined) lines.push(`${pad}${c.dim("evidence:")} ${finding.evidence}`);
         if (!sharedFix) lines.push(...indent(`fix: ${finding.remediation}`, pad).map((l) => c.green(l)));
       }
@@ -71,27 +71,18 @@ export function renderText(report: Report, options: TextOptions = { color: false
     lines.push("", c.yellow(`Problems while reading (${report.errors.length}):`));
     for (const e of report.errors) {
       const where = e.file === undefined ? "" : `${e.file}${e.line === undefined ? "" : `:${e.line}`}: `;
-      lines.push(c.yellow(`  [${e.source}] ${where}${e.message}`));
+      lines.push(...indent(`[${e.source}] ${where}${e.message}`, "  ", "    ").map((l) => c.yellow(l)));
     }
   }
-  const checklist = new Set(report.findings.map((f) => f.checklist));
+  // info findings cost no points: a perfect score has nothing to work on
+  const checklist = new Set(report.findings.filter((f) => f.severity !== "info").map((f) => f.checklist));
   if (checklist.size > 0) {
     lines.push("", c.dim(`Checklist items to work on: ${[...checklist].map((k) => CHECKLIST_ITEMS[k]).join("; ")}`));
   }
   return `${lines.join("\n")}\n`;
 }
 
-function indent(text: string, prefix: string): string[] {
-  return text.split("\n").map((line) => `${prefix}${line}`);
-}
-
-function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const key = keyOf(item);
-    const group = groups.get(key) ?? [];
-    group.push(item);
-    groups.set(key, group);
-  }
-  return groups;
+/** Each line of `text` indented: the first with `first`, the others with `rest` (by default the same). */
+function indent(text: string, first: string, rest = first): string[] {
+  return text.split("\n").map((line, i) => `${i === 0 ? first : rest}${line}`);
 }

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -9,12 +9,13 @@ import { GuardBus } from "../../src/guard/bus.js";
 import { MqttState } from "../../src/guard/mqtt-state.js";
 import { StatsKeeper } from "../../src/guard/stats.js";
 import { GuardStore } from "../../src/guard/store.js";
+import { type ServiceProcess, spawnService } from "../helpers/service-process.js";
 import { waitFor } from "./helpers.js";
 
 /** A real Mosquitto started by the test on its own port, with its own configuration. */
 const MOSQUITTO = "/usr/sbin/mosquitto";
 const dir = mkdtempSync(join(tmpdir(), "hassguard-mqtt-"));
-let broker: ChildProcess | null = null;
+let broker: ServiceProcess | null = null;
 let url = "";
 let observer: MqttClient;
 const messages = new Map<string, string>();
@@ -32,7 +33,7 @@ async function freePort(): Promise<number> {
 }
 
 /** Starts Mosquitto on `port` without persistence (a restart is an empty broker) and waits until it listens. */
-async function startBroker(port: number): Promise<ChildProcess> {
+async function startBroker(port: number): Promise<ServiceProcess> {
   const conf = join(dir, `mosquitto-${port}.conf`);
   writeFileSync(
     conf,
@@ -45,8 +46,8 @@ async function startBroker(port: number): Promise<ChildProcess> {
       "",
     ].join("\n"),
   );
-  // a session of its own: nothing the broker does can signal the test worker
-  const child = spawn(MOSQUITTO, ["-c", conf], { stdio: "ignore", detached: true });
+  // in a session of its own: nothing the broker signals can reach the test worker
+  const service = spawnService(MOSQUITTO, ["-c", conf]);
   await waitFor(
     async () => {
       try {
@@ -60,7 +61,7 @@ async function startBroker(port: number): Promise<ChildProcess> {
     10_000,
     "mosquitto to listen",
   );
-  return child;
+  return service;
 }
 
 beforeAll(async () => {
@@ -77,7 +78,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await observer?.endAsync();
-  broker?.kill("SIGTERM");
+  await broker?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -199,8 +200,7 @@ describe.skipIf(!existsSync(MOSQUITTO))("MQTT discovery state (real Mosquitto)",
     await waitFor(() => part.announcements === 1, 10_000, "the first announcement");
     expect(JSON.parse((await newcomerSees()).get("hassguard/state") ?? "{}")).toMatchObject({ activeBans: 1 });
     const announced = part.announcements;
-    own.kill("SIGKILL");
-    await new Promise((resolve) => own.once("exit", resolve));
+    await own.stop({ signal: "SIGKILL" });
     own = await startBroker(port);
     try {
       await waitFor(() => part.announcements > announced, 15_000, "the re-announcement after reconnecting");
@@ -214,7 +214,7 @@ describe.skipIf(!existsSync(MOSQUITTO))("MQTT discovery state (real Mosquitto)",
       expect([...seen.keys()].filter((t) => t.endsWith("/config"))).toHaveLength(5);
     } finally {
       await part.stop();
-      own.kill("SIGTERM");
+      await own.stop();
     }
   });
 

@@ -1,4 +1,4 @@
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NftablesBackend } from "../../src/guard/backends/nftables.js";
 import { validateGuardConfig } from "../../src/guard/config.js";
 import { Guard } from "../../src/guard/guard.js";
+import { type ServiceProcess, spawnService } from "../helpers/service-process.js";
 import { failLine, waitFor } from "./helpers.js";
 
 /**
@@ -34,7 +35,7 @@ const canRun = (() => {
   }
 })();
 
-let listener: ChildProcess | null = null;
+let listener: ServiceProcess | null = null;
 
 /** Connects from the client namespace; true when the TCP handshake completes within 1.5 s. */
 function canConnect(host: string): boolean {
@@ -59,18 +60,17 @@ describe.skipIf(!canRun)("nftables backend (real nftables in a namespace)", () =
       inNs(ns, "ip", "link", "set", dev, "up");
     }
     const server = `require("net").createServer(s=>{s.on("error",()=>{});s.end("hi")}).listen(${PORT},"::",()=>process.stdout.write("listening"))`;
-    listener = spawn("ip", ["netns", "exec", SERVER_NS, process.execPath, "-e", server], {
-      stdio: ["ignore", "pipe", "ignore"],
-    });
+    // in a session of its own: nothing it signals can reach the test worker
+    listener = spawnService("ip", ["netns", "exec", SERVER_NS, process.execPath, "-e", server]);
     let ready = false;
-    listener.stdout?.on("data", () => {
+    listener.child.stdout?.on("data", () => {
       ready = true;
     });
     await waitFor(() => ready, 10_000, "the listener in the namespace");
   });
 
-  afterAll(() => {
-    listener?.kill("SIGKILL");
+  afterAll(async () => {
+    await listener?.stop({ signal: "SIGKILL" });
     for (const ns of [SERVER_NS, CLIENT_NS]) {
       try {
         ip("netns", "delete", ns);

@@ -33,8 +33,10 @@ describe("scanner and probe dispatcher against hostile peers", () => {
   const portOf = (kind: Misbehaviour) => facts.hosts[0]?.ports.find((p) => p.port === peers.get(kind)?.port);
 
   it("finishes within the probes' bounds (each port: at most six probe timeouts)", () => {
-    // a bound, not a speed measurement: ports are probed in parallel, each within 6 × the probe timeout
-    expect(elapsedMs).toBeLessThan(6 * PROBE_TIMEOUT_MS + 4000);
+    // a bound, not a speed measurement: ports are probed in parallel, each within 6 × the probe timeout; the
+    // slack is generous for a busy machine, yet a probe that waited on a dripping or endless peer without a
+    // bound would never finish at all
+    expect(elapsedMs).toBeLessThan(6 * PROBE_TIMEOUT_MS + 20_000);
   });
 
   it("reports every hostile port as open", () => {

@@ -27,12 +27,11 @@ describe("SMB on its own ports", () => {
   });
   afterAll(async () => {
     await samba?.stop();
-    ns?.remove();
+    await ns?.remove();
     dir.remove();
   });
 
   it("recognises SMB on 139 and 445 quickly and reports its findings by host and port", () => {
-    const started = Date.now();
     const result = spawnSync(
       "ip",
       [
@@ -52,7 +51,6 @@ describe("SMB on its own ports", () => {
       ],
       { cwd: PROJECT_ROOT, encoding: "utf8", timeout: 60_000 },
     );
-    const elapsed = Date.now() - started;
     expect(result.status).toBe(0);
     const report = JSON.parse(result.stdout) as Report;
     const ports = report.network?.hosts[0]?.ports ?? [];
@@ -60,8 +58,10 @@ describe("SMB on its own ports", () => {
       [139, "open", "smb"],
       [445, "open", "smb"],
     ]);
-    // a bound, not a speed measurement: the default probe timeout is 3 s, and each wrong guess would cost one
-    expect(elapsed).toBeLessThan(9000);
+    // a bound, not a speed measurement: the default probe timeout is 3 s, and each wrong guess (TLS, HTTP,
+    // MQTT, MQTT over websockets) would cost one, 12 s before SMB was even tried. Measured inside the scan
+    // (its summary), so a busy machine's slow Node start does not count.
+    expect(report.network?.hosts[0]?.summary?.durationMs).toBeLessThan(9000);
     const smbFindings = report.findings.filter((f) => f.location && "port" in f.location && f.location.port === 445);
     expect(smbFindings.length).toBeGreaterThan(0);
   });

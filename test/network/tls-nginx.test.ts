@@ -51,7 +51,9 @@ describe("TLS and HTTPS probes against nginx", () => {
       },
     ]);
     // scanned by name, as a user would: the name is what the certificates are checked against
-    const result = await scanNetwork(["localhost"], { ports: Object.values(nginx.ports), probeTimeoutMs: 2000 });
+    // a generous probe bound: every site here answers at once, so it is never waited out, and a busy machine
+    // may take seconds for a TLS handshake
+    const result = await scanNetwork(["localhost"], { ports: Object.values(nginx.ports), probeTimeoutMs: 30_000 });
     facts = result.facts;
     errors = result.errors.map((e) => e.message);
   });

@@ -1,12 +1,10 @@
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import AjvDraft04 from "ajv-draft-04";
 import { describe, expect, it } from "vitest";
 import { defineCheck } from "../../src/model/check.js";
 import { runChecks } from "../../src/model/engine.js";
 import type { Facts } from "../../src/model/facts.js";
 import { FORMATS, render } from "../../src/report/index.js";
 import { buildReport, type Report } from "../../src/report/report.js";
+import { sarifSchema, sarifValidator } from "../helpers/sarif-schema.js";
 
 const facts: Facts = { missing: {}, errors: [], options: { passwordBudgetSeconds: 0 }, now: new Date(0) };
 
@@ -148,17 +146,11 @@ describe("JSON reporter", () => {
   });
 });
 
-// ajv-draft-04 is CommonJS with a `default` export; under nodenext the class sits on `.default`
-const Ajv = AjvDraft04.default;
-
 describe("SARIF reporter", () => {
-  const require = createRequire(import.meta.url);
-  const schemaPath = require.resolve("@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json");
-  const schema = JSON.parse(readFileSync(schemaPath, "utf8"));
+  const schema = sarifSchema();
 
   it("validates against the official SARIF 2.1.0 schema", () => {
-    const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
-    const validate = ajv.compile(schema);
+    const validate = sarifValidator(schema);
     const sarif = JSON.parse(render("sarif", sampleReport(), { color: false }));
     const valid = validate(sarif);
     expect(validate.errors ?? []).toEqual([]);
@@ -166,11 +158,18 @@ describe("SARIF reporter", () => {
   });
 
   it("the schema check itself rejects a broken log", () => {
-    const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
-    const validate = ajv.compile(schema);
+    const validate = sarifValidator(schema);
     const sarif = JSON.parse(render("sarif", sampleReport(), { color: false }));
     sarif.runs[0].results[0].level = "catastrophic";
     expect(validate(sarif)).toBe(false);
+  });
+
+  it("the schema check knows the formats too: a helpUri that is no URI fails", () => {
+    const validate = sarifValidator(schema);
+    const sarif = JSON.parse(render("sarif", sampleReport(), { color: false }));
+    sarif.runs[0].tool.driver.rules[0].helpUri = "not a uri";
+    expect(validate(sarif)).toBe(false);
+    expect(JSON.stringify(validate.errors)).toContain('"format":"uri"');
   });
 
   it("maps severities to levels, paths to the config dir, ports to logical locations", () => {

@@ -170,7 +170,7 @@ describe("storage checks on derived homes", () => {
     expect(ids(findings, "users/inactive-with-tokens").map((f) => [f.severity, f.message])).toEqual([
       [
         "low",
-        'Gone Guest is deactivated but still has 1 token (long-lived token "old tablet"); reactivating the user revives them all.',
+        'Gone Guest is deactivated but still has 1 token (long-lived token "old tablet"); reactivating the user revives it.',
       ],
     ]);
     expect(ids(findings, "tokens/unused").map((f) => [f.severity, f.message])).toEqual([

@@ -93,7 +93,7 @@ describe("no token, hash, TOTP secret or password reaches a finding or an error"
     );
     const text = await printable(root, 0);
     expect(text).toContain("not valid JSON");
-    expect(text).toContain("unexpected fields");
+    expect(text).toContain("unexpected field `");
     for (const secret of [...fixtureSecrets(), TOTP_SECRET]) expect(text).not.toContain(secret.slice(0, 16));
   });
 });

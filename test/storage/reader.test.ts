@@ -212,7 +212,7 @@ describe("readStorage on damaged files", () => {
     expect(messages).toEqual([
       ".storage/auth: data: `users[2]` is not an object; skipped",
       ".storage/auth: refresh_tokens[1]: `last_used_at` is not a date; ignored",
-      ".storage/auth: unexpected fields `favourite_colour` (users): written by another Home Assistant version? They were ignored",
+      ".storage/auth: unexpected field `favourite_colour` (users): written by another Home Assistant version? It was ignored",
     ]);
     expect(facts?.auth?.users).toHaveLength(2);
     expect(facts?.auth?.refreshTokens[1]?.lastUsedAt).toBeUndefined();

@@ -1,4 +1,5 @@
 import { defineCheck } from "../../model/check.js";
+import { count } from "../../model/words.js";
 import { getEntry } from "../../model/yaml-node.js";
 import { httpView } from "./http-settings.js";
 import { at } from "./where.js";
@@ -29,7 +30,7 @@ export const httpYamlIgnoredAfterMigration = defineCheck({
       {
         message: `The YAML \`http:\` block is ignored: the settings were migrated to ${config.httpStorage?.file ?? ".storage/http"}, which Home Assistant uses instead (${http.label}).`,
         location: entry === undefined ? at(http.ignoredYaml.pos) : at(entry.keyPos),
-        evidence: `http: (${http.ignoredYaml.entries.length} settings, ignored)`,
+        evidence: `http: (${count(http.ignoredYaml.entries.length, "setting")}, ignored)`,
       },
     ];
   },

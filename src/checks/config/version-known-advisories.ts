@@ -1,5 +1,6 @@
 import { defineCheck } from "../../model/check.js";
 import type { FindingDraft } from "../../model/finding.js";
+import { count, pick } from "../../model/words.js";
 import { affects, isVersion, loadAdvisories } from "../advisories.js";
 
 export const versionKnownAdvisories = defineCheck({
@@ -60,10 +61,10 @@ export const versionKnownAdvisories = defineCheck({
       findings.push({
         severity: "info",
         title: "Advisories that could not be matched to the version automatically",
-        message:
-          `${advisories.unmatchable.length} Home Assistant advisories in hassguard's data give no machine-readable ` +
-          `affected range and were not matched against ${version}: ${advisories.unmatchable.map((a) => a.id).join(", ")}. ` +
-          "Check them by hand at https://github.com/home-assistant/core/security.",
+        message: unmatchedAdvisoriesSentence(
+          advisories.unmatchable.map((a) => a.id),
+          version,
+        ),
         location,
         evidence: `.HA_VERSION ${version}`,
         remediation: "Read each listed advisory and update past its fixed release if it applies.",
@@ -72,3 +73,14 @@ export const versionKnownAdvisories = defineCheck({
     return findings;
   },
 });
+
+/** The advisories without a machine-readable range, for the owner to check by hand. */
+export function unmatchedAdvisoriesSentence(ids: readonly string[], version: string): string {
+  const n = ids.length;
+  return (
+    `${count(n, "Home Assistant advisory", "Home Assistant advisories")} in hassguard's data ` +
+    `${pick(n, "gives", "give")} no machine-readable affected range and ${pick(n, "was", "were")} not matched ` +
+    `against ${version}${n === 0 ? "" : `: ${ids.join(", ")}`}. ` +
+    `Check ${pick(n, "it", "them")} by hand at https://github.com/home-assistant/core/security.`
+  );
+}

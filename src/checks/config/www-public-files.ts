@@ -1,4 +1,5 @@
 import { defineCheck } from "../../model/check.js";
+import { count, pick } from "../../model/words.js";
 import { publicUrlOf, WWW_SOURCES, wwwFiles } from "./www-files.js";
 
 const LISTED = 50;
@@ -24,14 +25,19 @@ export const wwwPublicFiles = defineCheck({
     if (config === undefined) return [];
     const files = wwwFiles(config);
     if (files.length === 0) return [];
-    const listed = files.slice(0, LISTED).map((f) => publicUrlOf(f.path));
-    const more = files.length > LISTED ? ` and ${files.length - LISTED} more` : "";
     return [
       {
-        message: `${files.length} file${files.length === 1 ? "" : "s"} in www/ ${files.length === 1 ? "is" : "are"} public without login: ${listed.join(", ")}${more}.`,
+        message: publicFilesSentence(files.map((f) => publicUrlOf(f.path))),
         location: { file: "www" },
-        evidence: `${files.length} public file${files.length === 1 ? "" : "s"}`,
+        evidence: count(files.length, "public file"),
       },
     ];
   },
 });
+
+/** `2 files in www/ are public without login: /local/a, /local/b.` (the first LISTED named). */
+export function publicFilesSentence(urls: readonly string[]): string {
+  const more = urls.length > LISTED ? ` and ${urls.length - LISTED} more` : "";
+  const listed = urls.length === 0 ? "" : `: ${urls.slice(0, LISTED).join(", ")}${more}`;
+  return `${count(urls.length, "file")} in www/ ${pick(urls.length, "is", "are")} public without login${listed}.`;
+}

@@ -1,4 +1,5 @@
 import { defineCheck } from "../../model/check.js";
+import { count } from "../../model/words.js";
 import { advisoriesAffecting } from "../advisories.js";
 import { hostPort, openPorts } from "./open-ports.js";
 
@@ -38,7 +39,7 @@ export const haVulnerableVersion = defineCheck({
       return [
         {
           severity: worst.severity,
-          message: `Home Assistant ${version} at ${hostPort(open)} is affected by ${matched.length} published advisor${matched.length === 1 ? "y" : "ies"}:\n- ${list.join("\n- ")}`,
+          message: `Home Assistant ${version} at ${hostPort(open)} is affected by ${advisoriesList(list)}`,
           location: open.location,
           evidence: `WebSocket auth_required: ha_version ${version}`,
         },
@@ -46,3 +47,9 @@ export const haVulnerableVersion = defineCheck({
     });
   },
 });
+
+/** `1 published advisory:` or `3 published advisories:`, then one line per advisory. */
+export function advisoriesList(lines: readonly string[]): string {
+  const heading = count(lines.length, "published advisory", "published advisories");
+  return lines.length === 0 ? `${heading}.` : `${heading}:\n- ${lines.join("\n- ")}`;
+}

@@ -1,4 +1,5 @@
 import { defineCheck } from "../../model/check.js";
+import { count, pick } from "../../model/words.js";
 import { hostPort, openPorts } from "./open-ports.js";
 
 export const mqttTopicsLeak = defineCheck({
@@ -29,11 +30,7 @@ export const mqttTopicsLeak = defineCheck({
       return [
         {
           severity: ha > 0 ? ("medium" as const) : ("low" as const),
-          message:
-            `An anonymous client on ${hostPort(open)} saw ${mqtt.topicCount} topic(s)` +
-            (ha > 0
-              ? `, ${ha} of them Home Assistant discovery topics describing the home's devices.`
-              : " (broker internals)."),
+          message: `An anonymous client on ${hostPort(open)} saw ${topicsSentence(mqtt.topicCount, ha)}`,
           location: open.location,
           evidence: examples.join("; "),
         },
@@ -41,3 +38,14 @@ export const mqttTopicsLeak = defineCheck({
     });
   },
 });
+
+/** `3 topics, 1 of them a Home Assistant discovery topic describing the home's devices.` */
+export function topicsSentence(topics: number, discovery: number): string {
+  const seen = count(topics, "topic");
+  if (discovery === 0) return `${seen} (broker internals).`;
+  const which =
+    discovery === topics
+      ? pick(topics, "a Home Assistant discovery topic", "all of them Home Assistant discovery topics")
+      : `${discovery} of them ${pick(discovery, "a Home Assistant discovery topic", "Home Assistant discovery topics")}`;
+  return `${seen}, ${which} describing the home's devices.`;
+}

@@ -1,4 +1,5 @@
 import { defineCheck } from "../../model/check.js";
+import { count } from "../../model/words.js";
 import { hostPort, openPorts } from "./open-ports.js";
 import { weakOnes } from "./ssh-weak-algorithm-list.js";
 
@@ -41,7 +42,7 @@ export const sshWeakAlgorithms = defineCheck({
         {
           severity: broken ? ("medium" as const) : ("low" as const),
           message:
-            `SSH on ${hostPort(open)} offers ${weak.length} ${broken ? "broken or legacy" : "legacy"} algorithm(s): ` +
+            `SSH on ${hostPort(open)} offers ${count(weak.length, `${broken ? "broken or legacy" : "legacy"} algorithm`)}: ` +
             weak.map((w) => `${w.name} (${w.rule.kind}: ${w.rule.why})`).join(", "),
           location: open.location,
           evidence: ssh.banner,

@@ -1,4 +1,5 @@
 import { defineCheck } from "../../model/check.js";
+import { count } from "../../model/words.js";
 import { hostPort, openPorts } from "./open-ports.js";
 
 const SOON_DAYS = 14;
@@ -52,7 +53,7 @@ export const tlsCertExpired = defineCheck({
         return [
           {
             severity: "low" as const,
-            message: `The certificate of ${hostPort(open)} expires in ${Math.floor(left / DAY_MS)} days (${cert.validTo.slice(0, 10)}).`,
+            message: `The certificate of ${hostPort(open)} ${expiresIn(Math.floor(left / DAY_MS))} (${cert.validTo.slice(0, 10)}).`,
             location: open.location,
             evidence,
           },
@@ -62,3 +63,8 @@ export const tlsCertExpired = defineCheck({
     });
   },
 });
+
+/** `expires in 3 days`, `expires in 1 day`, `expires within a day`. */
+export function expiresIn(days: number): string {
+  return days < 1 ? "expires within a day" : `expires in ${count(days, "day")}`;
+}

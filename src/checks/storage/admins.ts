@@ -1,4 +1,5 @@
 import { defineCheck } from "../../model/check.js";
+import { count } from "../../model/words.js";
 import { ago, humanUsers, lastUse, tokensOf, userLabel } from "./people.js";
 
 export const adminsList = defineCheck({
@@ -37,7 +38,7 @@ export const adminsList = defineCheck({
     });
     return [
       {
-        message: `${admins.length} administrator${admins.length === 1 ? "" : "s"}: ${lines.join(" | ")}`,
+        message: `${count(admins.length, "administrator")}: ${lines.join(" | ")}`,
         location: { file: ".storage/auth" },
       },
     ];

@@ -1,5 +1,6 @@
 import { defineCheck } from "../../model/check.js";
 import type { FindingDraft } from "../../model/finding.js";
+import { count, pick } from "../../model/words.js";
 import { tokenLabel, tokensOf, userLabel, userLocation } from "./people.js";
 
 export const inactiveUserTokens = defineCheck({
@@ -32,9 +33,9 @@ export const inactiveUserTokens = defineCheck({
       findings.push({
         severity: user.isAdmin || user.groupIds.includes("system-admin") ? "medium" : "low",
         message:
-          `${userLabel(user)} is deactivated but still has ${tokens.length} token${tokens.length === 1 ? "" : "s"}` +
+          `${userLabel(user)} is deactivated but still has ${count(tokens.length, "token")}` +
           (longLived.length > 0 ? ` (${longLived.map(tokenLabel).join(", ")})` : "") +
-          "; reactivating the user revives them all.",
+          `; reactivating the user revives ${pick(tokens.length, "it", "them all")}.`,
         location: userLocation(user),
       });
     }

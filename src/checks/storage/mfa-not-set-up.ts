@@ -1,5 +1,6 @@
 import { defineCheck } from "../../model/check.js";
 import type { FindingDraft } from "../../model/finding.js";
+import { pick } from "../../model/words.js";
 import { asList, getEntry, getPath, isMap, scalarString } from "../../model/yaml-node.js";
 import { at } from "../config/where.js";
 import { humanUsers } from "./people.js";
@@ -52,13 +53,20 @@ export const mfaNotSetUp = defineCheck({
       ].filter(Boolean);
       findings.push({
         message:
-          `None of the ${people.length} user${people.length === 1 ? "" : "s"} who log in with a password has enrolled in a multi-factor module` +
+          noMfaSentence(people.length) +
           (stores.length === 0
             ? " (there is no `.storage/auth_module.totp` or `auth_module.notify`)."
-            : ` (${stores.join(" and ")} list no current user).`),
+            : ` (${stores.join(" and ")} ${pick(stores.length, "lists", "list")} no current user).`),
         location: { file: ".storage/auth" },
       });
     }
     return findings;
   },
 });
+
+/** `None of the 3 users who log in with a password has …`, `The one user who logs in …`. */
+export function noMfaSentence(passwordUsers: number): string {
+  if (passwordUsers === 0) return "No user logs in with a password, so none needs a multi-factor module";
+  if (passwordUsers === 1) return "The one user who logs in with a password has not enrolled in a multi-factor module";
+  return `None of the ${passwordUsers} users who log in with a password has enrolled in a multi-factor module`;
+}

@@ -1,5 +1,6 @@
 import { defineCheck } from "../../model/check.js";
 import type { FindingDraft } from "../../model/finding.js";
+import { pick } from "../../model/words.js";
 
 export const onboardingNotFinished = defineCheck({
   id: "users/onboarding-not-finished",
@@ -58,7 +59,7 @@ export const onboardingNotFinished = defineCheck({
       findings.push({
         severity: "info",
         title: "Onboarding not finished (owner already created)",
-        message: `The owner exists, but onboarding steps ${onboarding.pending.join(", ")} are not done; only the owner can finish them.`,
+        message: pendingStepsSentence(onboarding.pending),
         location: { file: ".storage/onboarding" },
         evidence: `done: [${onboarding.done.join(", ")}]`,
         remediation: "Log in as the owner and finish the onboarding wizard.",
@@ -67,3 +68,12 @@ export const onboardingNotFinished = defineCheck({
     return findings;
   },
 });
+
+/** `The owner exists, but onboarding step analytics is not done; …` (one step, or several). */
+export function pendingStepsSentence(pending: readonly string[]): string {
+  const n = pending.length;
+  return (
+    `The owner exists, but onboarding ${pick(n, "step", "steps")} ${pending.join(", ")} ` +
+    `${pick(n, "is", "are")} not done; only the owner can finish ${pick(n, "it", "them")}.`
+  );
+}

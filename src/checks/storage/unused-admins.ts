@@ -28,10 +28,15 @@ export const unusedAdmins = defineCheck({
       const used = lastUse(tokensOf(auth, admin));
       if (used !== undefined && daysSince(used, facts.now) < UNUSED_DAYS) continue;
       findings.push({
-        message: `${userLabel(admin)} is one of ${admins.length} administrators and was last used ${ago(used, facts.now)}.`,
+        message: `${userLabel(admin)} is ${amongAdmins(admins.length)} and was last used ${ago(used, facts.now)}.`,
         location: userLocation(admin),
       });
     }
     return findings;
   },
 });
+
+/** `one of 3 administrators`, or `the only administrator`. */
+export function amongAdmins(admins: number): string {
+  return admins <= 1 ? "the only administrator" : `one of ${admins} administrators`;
+}

@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import type { Suppression } from "../../app/suppressions.js";
 import { UsageError } from "../exit.js";
 import { checkHost, parseBudget, parsePorts, terminalProgress } from "../network-options.js";
-import { collect } from "../options.js";
+import { addReportOptions, type ReportFlags } from "../options.js";
 import { VERSION } from "../version.js";
 
 /**
@@ -12,25 +12,19 @@ import { VERSION } from "../version.js";
  */
 export const DEFAULT_PASSWORD_BUDGET = 60;
 
-interface AuditFlags {
+interface AuditFlags extends ReportFlags {
   host?: string;
   ports: string;
   budget?: string;
   upnp: boolean;
   loginProbes: boolean;
-  url?: string;
-  format: string[];
-  output?: string;
-  failOn: string;
-  ignore: string[];
   suppressions?: string;
   passwordBudget: string;
   passwordCandidates?: string;
-  color: boolean;
 }
 
 export function registerAudit(program: Command): void {
-  program
+  const command = program
     .command("audit")
     .description("audit a Home Assistant configuration directory (and, with --host, its network exposure)")
     .argument("[config-dir]", "the configuration directory (the one with configuration.yaml)")
@@ -43,32 +37,28 @@ export function registerAudit(program: Command): void {
       "also send what a service may log as a failed login: SSH auth-methods query, anonymous MQTT CONNECT, SMB anonymous and guest sessions",
       false,
     )
-    .option("--url <url>", "also check the running instance at this URL")
-    .option("-f, --format <format>", "text, json, sarif or markdown (repeatable)", collect, [])
-    .option("-o, --output <path>", "write to this file (one format) or folder (several)")
-    .option("--fail-on <severity>", "exit 1 when a finding is at least this severe (or none)", "high")
-    .option("--ignore <id>", "suppress a check id or glob (repeatable)", collect, [])
     .option("--suppressions <file>", "suppressions file (default: CONFIG_DIR/.hassguard.yaml)")
     .option(
       "--password-budget <seconds>",
       "time for the weak-password check; 0 turns it off",
       String(DEFAULT_PASSWORD_BUDGET),
     )
-    .option("--password-candidates <n>", "also stop the weak-password check after N candidates per user")
-    .option("--no-color", "no colours in text output")
-    .action(async (configDir: string | undefined, flags: AuditFlags) => {
-      process.exitCode = await audit(configDir, flags);
-    });
+    .option("--password-candidates <n>", "also stop the weak-password check after N candidates per user");
+  // (a --url for the running instance comes back once that check exists: an option that does nothing misleads)
+  addReportOptions(command).action(async (configDir: string | undefined, flags: AuditFlags) => {
+    process.exitCode = await audit(configDir, flags);
+  });
 }
 
 async function audit(configDirArg: string | undefined, flags: AuditFlags): Promise<number> {
   // loaded here, not at the top: every other command (the guard above all) starts faster without them
-  const { parseFailOn, parseFormats, emitReport } = await import("../output.js");
+  const { parseFailOn, parseFormats, parseMarkdownLimit, emitReport, reportOutput } = await import("../output.js");
   const { readSuppressions, SuppressionFileError, suppressionsPath } = await import("../../app/suppressions.js");
   const { runAudit } = await import("../../app/audit.js");
   // check the flags before any work, so a typo costs nothing
   parseFormats(flags.format);
   parseFailOn(flags.failOn);
+  parseMarkdownLimit(flags.markdownLimit);
   const budget = Number(flags.passwordBudget);
   if (!Number.isFinite(budget) || budget < 0)
     throw new UsageError(`--password-budget takes seconds (0 or more), not '${flags.passwordBudget}'`);
@@ -77,8 +67,8 @@ async function audit(configDirArg: string | undefined, flags: AuditFlags): Promi
     throw new UsageError(`--password-candidates takes a count (0 or more), not '${flags.passwordCandidates}'`);
 
   let configDir = configDirArg;
-  if (configDir === undefined && flags.host === undefined && flags.url === undefined) {
-    if (!existsSync("configuration.yaml")) throw new UsageError("name a configuration directory (or --host / --url)");
+  if (configDir === undefined && flags.host === undefined) {
+    if (!existsSync("configuration.yaml")) throw new UsageError("name a configuration directory (or --host)");
     configDir = ".";
   }
   if (configDir !== undefined && !existsSync(configDir))
@@ -112,17 +102,16 @@ async function audit(configDirArg: string | undefined, flags: AuditFlags): Promi
             ...(budgetMs === undefined ? {} : { budgetMs }),
           },
         }),
-    ...(flags.url === undefined ? {} : { url: flags.url }),
     passwordBudgetSeconds: budget,
     ...(candidates === undefined ? {} : { passwordCandidates: candidates }),
     suppressions,
     version: VERSION,
     ...(progress === undefined ? {} : { progress }),
+    // said on stderr even off a terminal: without it a piped run is silent for the whole budget
+    notice: (line: string) => {
+      terminal?.clear();
+      process.stderr.write(`hassguard: ${line}\n`);
+    },
   }).finally(() => terminal?.clear());
-  return emitReport(report, {
-    format: flags.format,
-    failOn: flags.failOn,
-    color: flags.color,
-    ...(flags.output === undefined ? {} : { output: flags.output }),
-  });
+  return emitReport(report, reportOutput(flags));
 }

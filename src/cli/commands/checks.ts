@@ -33,7 +33,7 @@ export function registerChecks(program: Command): void {
         return;
       }
       const check = findCheck(id);
-      if (check === undefined) throw new UsageError(`no check '${id}' (see 'hassguard checks')`);
+      if (check === undefined) throw new UsageError(`no check '${id}'; 'hassguard checks' lists them all`);
       const { run: _run, ...meta } = check;
       if (flags.format === "json") {
         process.stdout.write(`${JSON.stringify(meta, null, 2)}\n`);

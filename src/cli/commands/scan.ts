@@ -1,23 +1,18 @@
 import type { Command } from "commander";
 import { checkHost, parseBudget, parsePorts, terminalProgress } from "../network-options.js";
-import { collect } from "../options.js";
+import { addReportOptions, type ReportFlags } from "../options.js";
 import { VERSION } from "../version.js";
 
-interface ScanFlags {
+interface ScanFlags extends ReportFlags {
   ports: string;
   budget?: string;
   upnp: boolean;
   loginProbes: boolean;
-  format: string[];
-  output?: string;
-  failOn: string;
-  ignore: string[];
-  color: boolean;
 }
 
 /** `hassguard scan HOST`: network exposure only. */
 export function registerScan(program: Command): void {
-  program
+  const command = program
     .command("scan")
     .description("scan a host's network exposure: open ports, what answers on them, and what that means")
     .argument("<host>", "host name or address to scan (only this host is touched)")
@@ -28,23 +23,19 @@ export function registerScan(program: Command): void {
       "--login-probes",
       "also send what a service may log as a failed login: SSH auth-methods query, anonymous MQTT CONNECT, SMB anonymous and guest sessions",
       false,
-    )
-    .option("-f, --format <format>", "text, json, sarif or markdown (repeatable)", collect, [])
-    .option("-o, --output <path>", "write to this file (one format) or folder (several)")
-    .option("--fail-on <severity>", "exit 1 when a finding is at least this severe (or none)", "high")
-    .option("--ignore <id>", "suppress a check id or glob (repeatable)", collect, [])
-    .option("--no-color", "no colours in text output")
-    .action(async (host: string, flags: ScanFlags) => {
-      process.exitCode = await scan(host, flags);
-    });
+    );
+  addReportOptions(command).action(async (host: string, flags: ScanFlags) => {
+    process.exitCode = await scan(host, flags);
+  });
 }
 
 async function scan(host: string, flags: ScanFlags): Promise<number> {
   // loaded here, not at the top, so other commands start without the scanner
-  const { emitReport, parseFailOn, parseFormats } = await import("../output.js");
+  const { emitReport, parseFailOn, parseFormats, parseMarkdownLimit, reportOutput } = await import("../output.js");
   const { runScan } = await import("../../app/scan.js");
   parseFormats(flags.format);
   parseFailOn(flags.failOn);
+  parseMarkdownLimit(flags.markdownLimit);
   const ports = parsePorts(flags.ports);
   const budgetMs = parseBudget(flags.budget);
   checkHost(host);
@@ -59,10 +50,5 @@ async function scan(host: string, flags: ScanFlags): Promise<number> {
     version: VERSION,
     ...(progress === undefined ? {} : { progress: progress.update }),
   }).finally(() => progress?.clear());
-  return emitReport(report, {
-    format: flags.format,
-    failOn: flags.failOn,
-    color: flags.color,
-    ...(flags.output === undefined ? {} : { output: flags.output }),
-  });
+  return emitReport(report, reportOutput(flags));
 }

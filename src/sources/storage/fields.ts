@@ -1,4 +1,5 @@
 import { maskSecret } from "../../model/mask.js";
+import { count, pick } from "../../model/words.js";
 import { isRecord } from "./store-file.js";
 
 /**
@@ -98,13 +99,15 @@ export class FieldReader {
     const lines = [...this.problems];
     if (this.unknownFields.size > 0) {
       const names = [...this.unknownFields.entries()].slice(0, 10).map(([name, where]) => `\`${name}\` (${where})`);
-      const more = this.unknownFields.size > 10 ? ` and ${this.unknownFields.size - 10} more` : "";
+      const size = this.unknownFields.size;
+      const more = size > 10 ? ` and ${size - 10} more` : "";
       lines.push(
-        `unexpected fields ${names.join(", ")}${more}: written by another Home Assistant version? They were ignored`,
+        `${pick(size, "unexpected field", "unexpected fields")} ${names.join(", ")}${more}: written by another ` +
+          `Home Assistant version? ${pick(size, "It was", "They were")} ignored`,
       );
     }
     if (lines.length <= limit) return lines;
-    return [...lines.slice(0, limit), `${lines.length - limit} more problems of the same kind`];
+    return [...lines.slice(0, limit), `${count(lines.length - limit, "more problem")} of the same kind`];
   }
 }
 

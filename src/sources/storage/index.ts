@@ -32,6 +32,8 @@ export interface ReadStorageOptions {
   passwordWorkers?: number;
   /** Replaces the bundled candidate lists (tests and benchmarks use small ones). */
   wordLists?: WordLists;
+  /** Called once as the password audit starts, with the number of logins it tests (it takes a while). */
+  onPasswordAuditStart?: (logins: number) => void;
 }
 
 export interface ReadStorageResult {
@@ -123,6 +125,7 @@ export async function readStorage(configDir: string, options: ReadStorageOptions
   if (coreConfig !== undefined) facts.coreConfig = coreConfig;
 
   if (logins !== undefined) {
+    if (options.passwordBudgetSeconds > 0 && logins.length > 0) options.onPasswordAuditStart?.(logins.length);
     try {
       facts.passwordAudit = await auditPasswords(logins, facts, options);
     } catch (error) {

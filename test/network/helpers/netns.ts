@@ -1,11 +1,12 @@
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import path from "node:path";
+import { type ServiceProcess, spawnService } from "../../helpers/service-process.js";
 
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, "../../..");
 
 /** A network namespace this test owns: only its own loopback, so a full-range scan touches nothing else. */
 export class NetNamespace {
-  private readonly children = new Set<ChildProcess>();
+  private readonly services = new Set<ServiceProcess>();
 
   constructor(readonly name: string) {
     execFileSync("ip", ["netns", "add", name], { stdio: "pipe" });
@@ -35,16 +36,19 @@ export class NetNamespace {
     });
   }
 
-  /** Starts a long-running process inside; resolves once it prints `ready`. */
-  async start(command: string[], timeoutMs = 20_000): Promise<ChildProcess> {
-    const child = spawn("ip", ["netns", "exec", this.name, ...command], { stdio: ["ignore", "pipe", "pipe"] });
-    this.children.add(child);
-    let stderr = "";
-    child.stderr?.on("data", (d: Buffer) => {
-      stderr += d.toString();
-    });
+  /**
+   * Starts a long-running process inside, in a session of its own (see spawnService); resolves once it
+   * prints `ready` (generous bound: a loaded machine starts Node slowly).
+   */
+  async start(command: string[], timeoutMs = 45_000): Promise<ServiceProcess> {
+    const service = spawnService("ip", ["netns", "exec", this.name, ...command]);
+    this.services.add(service);
+    const child = service.child;
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`not ready in time: ${command.join(" ")} ${stderr}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`not ready in time: ${command.join(" ")} ${service.output()}`)),
+        timeoutMs,
+      );
       child.stdout?.on("data", (d: Buffer) => {
         if (d.toString().includes("ready")) {
           clearTimeout(timer);
@@ -53,10 +57,10 @@ export class NetNamespace {
       });
       child.once("exit", (code) => {
         clearTimeout(timer);
-        reject(new Error(`exited with ${code}: ${command.join(" ")} ${stderr}`));
+        reject(new Error(`exited with ${code}: ${command.join(" ")} ${service.output()}`));
       });
     });
-    return child;
+    return service;
   }
 
   /** Runs node with tsx inside the namespace (the scanner, a listener script). */
@@ -64,8 +68,8 @@ export class NetNamespace {
     return [process.execPath, "--import", "tsx", path.join(PROJECT_ROOT, script), ...args];
   }
 
-  remove(): void {
-    for (const child of this.children) child.kill("SIGKILL");
+  async remove(): Promise<void> {
+    await Promise.all([...this.services].map((service) => service.stop({ signal: "SIGKILL" })));
     try {
       execFileSync("ip", ["netns", "delete", this.name], { stdio: "pipe" });
     } catch {

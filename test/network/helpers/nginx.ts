@@ -1,7 +1,7 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
+import { spawnService } from "../../helpers/service-process.js";
 import type { CertPair } from "./certs.js";
 
 /** One TLS server block: its certificate, accepted protocols, and what it serves. */
@@ -54,8 +54,9 @@ function serverBlock(site: TlsSite, port: number): string {
   }`;
 }
 
-async function waitForPort(port: number, deadline: number): Promise<void> {
+async function waitForPort(port: number, deadline: number, exited: () => boolean): Promise<void> {
   while (Date.now() < deadline) {
+    if (exited()) throw new Error("nginx exited at start");
     const ok = await new Promise<boolean>((resolve) => {
       const socket = net.connect(port, "127.0.0.1");
       socket.once("connect", () => {
@@ -90,26 +91,19 @@ http {
 }
 `,
   );
-  const child: ChildProcess = spawn("nginx", ["-p", dir, "-c", config], { stdio: ["ignore", "ignore", "pipe"] });
-  let stderr = "";
-  child.stderr?.on("data", (d: Buffer) => {
-    stderr += d.toString();
-  });
-  const deadline = Date.now() + 10_000;
+  // in a session of its own, so nothing it signals reaches the test worker (see spawnService)
+  const service = spawnService("nginx", ["-p", dir, "-c", config]);
+  // generous: a loaded machine starts nginx slowly; readiness is each port accepting, not a fixed wait
+  const deadline = Date.now() + 45_000;
   try {
-    for (const port of ports) await waitForPort(port, deadline);
+    for (const port of ports) await waitForPort(port, deadline, service.exited);
   } catch (error) {
-    child.kill("SIGKILL");
-    throw new Error(`${(error as Error).message}: ${stderr}`);
+    await service.stop({ signal: "SIGKILL" });
+    throw new Error(`${(error as Error).message}: ${service.output()}`);
   }
   return {
     ports: Object.fromEntries(sites.map((s, i) => [s.name, ports[i] ?? 0])),
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once("exit", () => resolve());
-        child.kill("SIGQUIT");
-        setTimeout(() => child.kill("SIGKILL"), 3000).unref();
-      }),
+    // SIGQUIT: nginx's graceful stop, to the master and its workers alike
+    stop: () => service.stop({ signal: "SIGQUIT", graceMs: 3000 }),
   };
 }

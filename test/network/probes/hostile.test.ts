@@ -6,8 +6,12 @@ import { type HostileBehaviour, startHostileServer } from "./helpers/hostile.js"
 import { startHostileProtocolPeer } from "./helpers/hostile-protocols.js";
 
 const opts = { timeoutMs: 800, maxBytes: 64 * 1024 };
-/** Generous slack over the probe's own budget: this proves "returns", not "is fast". */
-const BOUND_MS = opts.timeoutMs + 2500;
+/**
+ * Generous slack over the probe's own budget: this proves "gives up instead of hanging" (a peer that never
+ * speaks or drips forever would keep a probe without bounds until the test's own timeout), not "is fast",
+ * and a loaded machine may delay the probe's timer by seconds.
+ */
+const BOUND_MS = opts.timeoutMs + 15_000;
 
 const probes = {
   ssh: (port: number) => probeSsh("127.0.0.1", port, opts),
@@ -57,15 +61,15 @@ describe("protocol probes against peers that start right and then turn hostile",
 
   it("mqtt keeps what it saw from a broker that floods it, and stops at the byte cap", async () => {
     const peer = await startHostileProtocolPeer("mqtt-publish-flood");
-    const { result, elapsed } = await timed(() =>
-      probeMqtt("127.0.0.1", peer.port, { ...opts, listenMs: 5000, anonymous: true }),
-    );
+    // time is no way out here (a minute to answer and to listen): only the byte cap can end the probe, and
+    // `truncated` says it did, however slowly a busy machine delivers the flood
+    const patient = { ...opts, timeoutMs: 60_000, listenMs: 60_000, anonymous: true };
+    const result = await probeMqtt("127.0.0.1", peer.port, patient);
     await peer.close();
     expect(result?.anonymousAccepted).toBe(true);
     expect(result?.truncated).toBe(true);
     expect(result?.topicCount).toBeGreaterThan(10);
     expect(result?.topicCount).toBeLessThan(opts.maxBytes / 1000);
-    expect(elapsed).toBeLessThan(BOUND_MS);
   });
 
   it("mqtt refuses a packet that announces 256 MiB", async () => {

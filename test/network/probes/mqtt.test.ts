@@ -4,11 +4,18 @@ import { join } from "node:path";
 import mqtt from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { probeMqtt } from "../../../src/sources/network/probes/mqtt.js";
+import { type ClosingRelay, startClosingRelay } from "./helpers/closing-relay.js";
 import { networkFacts, networkFindings, summary } from "./helpers/facts.js";
 import { type Daemon, freePort, startDaemon, tempDir } from "./helpers/services.js";
 
-/** With the anonymous CONNECT (`--login-probes`); mqtt-log.test.ts shows what the default sends. */
-const opts = { timeoutMs: 5000, maxBytes: 1024 * 1024, listenMs: 800, anonymous: true };
+/**
+ * With the anonymous CONNECT (`--login-probes`); mqtt-log.test.ts shows what the default sends. Generous bounds:
+ * on a busy machine the broker's answers may take seconds. A probe that is to report topics talks through a
+ * closing relay, which ends the connection once the expected topics reached the probe, so the long listening
+ * time is never waited out; a probe whose topics do not matter listens only briefly.
+ */
+const opts = { timeoutMs: 60_000, maxBytes: 1024 * 1024, listenMs: 60_000, anonymous: true };
+const brief = { ...opts, listenMs: 100 };
 const DISCOVERY_TOPIC = "homeassistant/sensor/kitchen_temperature/config";
 const DISCOVERY_PAYLOAD = JSON.stringify({ name: "Kitchen temperature", state_topic: "home/kitchen/temperature" });
 
@@ -33,6 +40,13 @@ describe("probeMqtt against a real Mosquitto", () => {
   let open: { port: number; wsPort: number; daemon: Daemon };
   let tls: { port: number; wsPort: number; daemon: Daemon };
   let closed: { port: number; wsPort: number; daemon: Daemon };
+  const relays: ClosingRelay[] = [];
+  /** A relay to `port` that hangs up on the probe once the broker sent these topics. */
+  const relayUntil = async (port: number, topics: string[]) => {
+    const relay = await startClosingRelay(port, topics);
+    relays.push(relay);
+    return relay.port;
+  };
 
   beforeAll(async () => {
     open = await startMosquitto(dir.path, "anonymous", (port, wsPort) => [
@@ -85,12 +99,18 @@ describe("probeMqtt against a real Mosquitto", () => {
     });
   });
   afterAll(async () => {
-    await Promise.all([open?.daemon.stop(), closed?.daemon.stop(), tls?.daemon.stop()]);
+    await Promise.all([
+      ...relays.map((r) => r.close()),
+      open?.daemon.stop(),
+      closed?.daemon.stop(),
+      tls?.daemon.stop(),
+    ]);
     dir.remove();
   });
 
   it("reports an anonymous broker and what leaks on $SYS and homeassistant/, masked", async () => {
-    const result = await probeMqtt("127.0.0.1", open.port, opts);
+    const port = await relayUntil(open.port, [DISCOVERY_TOPIC, "$SYS/broker/version"]);
+    const result = await probeMqtt("127.0.0.1", port, opts);
     expect(result?.anonymousAccepted).toBe(true);
     expect(result?.connackCode).toBe(0);
     expect(result?.homeAssistantTopicCount).toBe(1);
@@ -103,27 +123,29 @@ describe("probeMqtt against a real Mosquitto", () => {
   });
 
   it("reports a broker that refuses anonymous clients, and reads nothing from it", async () => {
-    const result = await probeMqtt("127.0.0.1", closed.port, opts);
+    const result = await probeMqtt("127.0.0.1", closed.port, brief);
     expect(result).toEqual({ transport: "mqtt", connackCode: 5, anonymousAccepted: false });
   });
 
   it("speaks MQTT over TLS, and a TLS port is not plain MQTT", async () => {
-    const result = await probeMqtt("127.0.0.1", tls.port, { ...opts, transport: "mqtts" });
+    const result = await probeMqtt("127.0.0.1", tls.port, { ...brief, transport: "mqtts" });
     expect(result).toMatchObject({ transport: "mqtts", connackCode: 0, anonymousAccepted: true });
-    expect(await probeMqtt("127.0.0.1", tls.port, opts)).toBeUndefined();
+    expect(await probeMqtt("127.0.0.1", tls.port, brief)).toBeUndefined();
   });
 
   it("speaks MQTT over websockets", async () => {
-    const result = await probeMqtt("127.0.0.1", open.wsPort, { ...opts, transport: "ws" });
+    const port = await relayUntil(open.wsPort, [DISCOVERY_TOPIC]);
+    const result = await probeMqtt("127.0.0.1", port, { ...opts, transport: "ws" });
     expect(result?.transport).toBe("ws");
     expect(result?.anonymousAccepted).toBe(true);
     expect(result?.homeAssistantTopicCount).toBe(1);
   });
 
   it("turns what the probes saw into findings: anonymous broker, leaked discovery topics, masked", async () => {
+    const port = await relayUntil(open.port, [DISCOVERY_TOPIC]);
     const [anonymous, authenticated] = await Promise.all([
-      probeMqtt("127.0.0.1", open.port, opts),
-      probeMqtt("127.0.0.1", closed.port, opts),
+      probeMqtt("127.0.0.1", port, opts),
+      probeMqtt("127.0.0.1", closed.port, brief),
     ]);
     const findings = networkFindings(
       networkFacts("127.0.0.1", [
@@ -141,7 +163,7 @@ describe("probeMqtt against a real Mosquitto", () => {
   });
 
   it("says an SSH-like or closed port is not MQTT", async () => {
-    expect(await probeMqtt("127.0.0.1", await freePort(), opts)).toBeUndefined();
-    expect(await probeMqtt("127.0.0.1", open.port, { ...opts, transport: "ws" })).toBeUndefined();
+    expect(await probeMqtt("127.0.0.1", await freePort(), brief)).toBeUndefined();
+    expect(await probeMqtt("127.0.0.1", open.port, { ...brief, transport: "ws" })).toBeUndefined();
   });
 });

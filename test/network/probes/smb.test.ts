@@ -9,8 +9,11 @@ import { deleteNamespaces, ip, uniqueName } from "./helpers/netns.js";
 import { startSamba } from "./helpers/samba.js";
 import { type Daemon, freePort, tempDir } from "./helpers/services.js";
 
-/** With the anonymous and guest sessions (`--login-probes`); smb-log.test.ts shows what the default sends. */
-const opts = { timeoutMs: 5000, maxBytes: 1024 * 1024, sessions: true };
+/**
+ * With the anonymous and guest sessions (`--login-probes`); smb-log.test.ts shows what the default sends.
+ * Generous: a real smbd always answers, so the bound is never waited out; a busy machine is slow to answer.
+ */
+const opts = { timeoutMs: 60_000, maxBytes: 1024 * 1024, sessions: true };
 
 const run = promisify(execFile);
 

@@ -4,8 +4,11 @@ import { networkFacts, networkFindings, summary } from "./helpers/facts.js";
 import { freePort, tempDir } from "./helpers/services.js";
 import { type SshdInstance, startSshd } from "./helpers/sshd.js";
 
-/** These tests ask for the auth methods (`--login-probes`); ssh-log.test.ts shows what that costs. */
-const opts = { timeoutMs: 5000, maxBytes: 256 * 1024, authMethods: true };
+/**
+ * These tests ask for the auth methods (`--login-probes`); ssh-log.test.ts shows what that costs. Generous: a
+ * real sshd always answers, so the bound is never waited out; a busy machine is slow to answer.
+ */
+const opts = { timeoutMs: 60_000, maxBytes: 256 * 1024, authMethods: true };
 
 describe("probeSsh against a real OpenSSH server", () => {
   const dir = tempDir("sshd");

@@ -8,8 +8,9 @@ import { probeSmb } from "../../../../src/sources/network/probes/smb.js";
 import { probeSsh } from "../../../../src/sources/network/probes/ssh.js";
 
 const [probe, host = "127.0.0.1", port = "0"] = process.argv.slice(2);
-// every probe in full, the login probes included (`--login-probes`)
-const opts = { timeoutMs: 5000, maxBytes: 1024 * 1024, authMethods: true, anonymous: true, sessions: true };
+// every probe in full, the login probes included (`--login-probes`); generous: the services in the namespace
+// always answer, so the bound is never waited out on a busy machine
+const opts = { timeoutMs: 60_000, maxBytes: 1024 * 1024, authMethods: true, anonymous: true, sessions: true };
 const probes = { smb: probeSmb, ssh: probeSsh, mqtt: probeMqtt } as const;
 const run = probes[probe as keyof typeof probes];
 if (!run) throw new Error(`unknown probe ${probe}`);

@@ -1,8 +1,9 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { spawnService } from "../../../helpers/service-process.js";
 
 /** A port that was free on 127.0.0.1 a moment ago (the kernel picks it). */
 export function freePort(): Promise<number> {
@@ -64,8 +65,9 @@ export interface Daemon {
 }
 
 /**
- * Starts a real daemon in the foreground and waits (bounded) until it accepts TCP connections on
- * `port`. Its output is kept so a failing start explains itself.
+ * Starts a real daemon in the foreground, in a session of its own (see spawnService), and waits (bounded,
+ * generously: a loaded machine starts daemons slowly) until it accepts TCP connections on `port`. Its output
+ * is kept so a failing start explains itself.
  */
 export async function startDaemon(
   command: string,
@@ -80,51 +82,18 @@ export async function startDaemon(
     readyWhen?: (output: string) => boolean | Promise<boolean>;
   } = {},
 ): Promise<Daemon> {
-  // Own process group: smbd signals its whole group when it stops, which would stop the test runner too.
-  const child = spawn(command, args, {
-    cwd: options.cwd,
-    env: options.env ?? process.env,
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
+  const service = spawnService(command, args, {
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+    ...(options.env === undefined ? {} : { env: options.env }),
   });
-  let output = "";
-  const keep = (chunk: Buffer): void => {
-    if (output.length < 64_000) output += chunk.toString();
-  };
-  child.stdout?.on("data", keep);
-  child.stderr?.on("data", keep);
-  let exited = false;
-  child.once("exit", () => {
-    exited = true;
-  });
-  const pid = child.pid;
-  const signalGroup = (signal: NodeJS.Signals): void => {
-    if (pid === undefined) return;
-    try {
-      process.kill(-pid, signal); // the group we created for this daemon, and only it
-    } catch {
-      // already gone
-    }
-  };
-  const stop = async (): Promise<void> => {
-    if (exited) {
-      signalGroup("SIGKILL"); // helpers the daemon left in its group
-      return;
-    }
-    const gone = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-    signalGroup("SIGTERM");
-    const timer = setTimeout(() => signalGroup("SIGKILL"), 3000);
-    await gone;
-    clearTimeout(timer);
-    signalGroup("SIGKILL");
-  };
-  const deadline = Date.now() + (options.readyTimeoutMs ?? 10_000);
+  const daemon = { process: service.child, output: service.output, stop: () => service.stop({ graceMs: 3000 }) };
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 45_000);
   while (Date.now() < deadline) {
-    if (exited) throw new Error(`${command} exited at start:\n${output}`);
-    const ready = options.readyWhen ? await options.readyWhen(output) : await canConnect(host, port);
-    if (ready) return { process: child, output: () => output, stop };
+    if (service.exited()) throw new Error(`${command} exited at start:\n${service.output()}`);
+    const ready = options.readyWhen ? await options.readyWhen(service.output()) : await canConnect(host, port);
+    if (ready) return daemon;
     await new Promise((r) => setTimeout(r, 100));
   }
-  await stop();
-  throw new Error(`${command} did not listen on ${host}:${port} in time:\n${output}`);
+  await daemon.stop();
+  throw new Error(`${command} did not listen on ${host}:${port} in time:\n${service.output()}`);
 }
