@@ -8,18 +8,25 @@ export const failLine = (
 ) =>
   `${time} WARNING (MainThread) [homeassistant.components.http.ban] Login attempt or request with invalid authentication from ${address} (${address}). Requested URL: '${url}'. (${agent})`;
 
-/** Waits until `condition` holds, polling; fails after `timeoutMs` (bounded, never hangs). */
+/**
+ * A bound is only a safety net here, never the point: on a busy CI machine an event the test waits for may take
+ * many seconds, and waiting longer costs nothing when it comes. So every wait is given at least this long.
+ */
+const MIN_WAIT_MS = 60_000;
+
+/** Waits until `condition` holds, polling; fails after `timeoutMs` (at least MIN_WAIT_MS; never hangs). */
 export async function waitFor(
   condition: () => boolean | Promise<boolean>,
   timeoutMs = 5000,
   what = "condition",
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+  const bound = Math.max(timeoutMs, MIN_WAIT_MS);
+  const deadline = Date.now() + bound;
   while (Date.now() < deadline) {
     if (await condition()) return;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+  throw new Error(`timed out after ${bound} ms waiting for ${what}`);
 }
 
 /** A `hassguard guard` process started from the sources, and what it printed on stderr so far. */
