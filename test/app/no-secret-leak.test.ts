@@ -18,6 +18,7 @@ import { PROJECT_ROOT } from "../helpers/cli.js";
 
 const SECRET_KEY = /(pass(word)?|passwd|token|secret|api_?key|key|credential|psk|webhook_id|jwt)/i;
 const FIXTURE_OWNER_PASSWORD = "RigPassw0rd!2026"; // documented in shared/fixtures/ha/2023.11.3/README.md
+const EXAMPLE_OWNER_PASSWORD = "testowner1"; // examples/insecure-home/README.md: weak on purpose
 
 /**
  * Every secret-looking value planted in a directory, found independently of the checks (which would make
@@ -70,9 +71,18 @@ describe("no secret value reaches any report", () => {
     const root = path.join(PROJECT_ROOT, "examples/insecure-home");
     const secrets = plantedSecrets(root);
     secrets.add(FIXTURE_OWNER_PASSWORD);
+    secrets.add(EXAMPLE_OWNER_PASSWORD);
     expect(secrets.size).toBeGreaterThan(15); // the example really is full of secrets
 
-    const report = await runAudit({ configDir: root, passwordBudgetSeconds: 0, suppressions: [], version: "test" });
+    // the password test runs (its tenth candidate is the owner's password), so its finding is searched too
+    const report = await runAudit({
+      configDir: root,
+      passwordBudgetSeconds: 600,
+      passwordCandidates: 20,
+      suppressions: [],
+      version: "test",
+    });
+    expect(report.findings.some((f) => f.id === "users/weak-password" && f.severity === "critical")).toBe(true);
     expect(report.findings.filter((f) => f.evidence !== undefined).length).toBeGreaterThan(10);
     for (const format of FORMATS) {
       const output = render(format, report, { color: false });
