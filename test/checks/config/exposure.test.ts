@@ -8,6 +8,7 @@ import { exposureSigns } from "../../../src/checks/exposure.js";
 import { storageChecks } from "../../../src/checks/storage/index.js";
 import { runChecks } from "../../../src/model/engine.js";
 import type { Facts } from "../../../src/model/facts.js";
+import type { Finding } from "../../../src/model/finding.js";
 import type { NetworkFacts } from "../../../src/model/network-facts.js";
 import { loadConfig } from "../../../src/sources/config/index.js";
 import { readStorage } from "../../../src/sources/storage/index.js";
@@ -29,7 +30,7 @@ async function factsOf(root: string, network?: NetworkFacts): Promise<Facts> {
   };
 }
 
-const threshold = (findings: { id: string }[]) => findings.filter((f) => f.id === "http/login-threshold-unset");
+const threshold = (findings: Finding[]) => findings.filter((f) => f.id === "http/login-threshold-unset");
 
 /** A self-signed certificate for `name`, made by OpenSSL (PEM text). */
 function certificateFor(name: string): string {
