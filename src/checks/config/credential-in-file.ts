@@ -3,6 +3,7 @@ import { defineCheck } from "../../model/check.js";
 import type { ConfigFacts } from "../../model/config-facts.js";
 import type { FindingDraft } from "../../model/finding.js";
 import type { Severity } from "../../model/severity.js";
+import { scriptsRunByHomeAssistant } from "./command-line-credentials.js";
 import { findCredentialShapes, isSourceCode, scanText, type ValueMatch } from "./credential-patterns.js";
 import { realCredentialFingerprints } from "./example-values.js";
 import { type FileJudgement, judgeFile, judgementSentence } from "./file-judgement.js";
@@ -132,6 +133,8 @@ function findingFor(
 /** Where the match is, in words: a text file by its kind, a binary one by its name (and how much was read). */
 function whereIs(config: ConfigFacts, file: string): string {
   const text = config.texts.get(file);
+  const runBy = scriptsRunByHomeAssistant(config).get(file);
+  if (runBy !== undefined) return `in a script Home Assistant runs (\`${runBy}\`)`;
   if (text !== undefined) return `in ${describeFile(file, text)}`;
   const searched = config.files.find((f) => f.path === file)?.searchedBytes;
   const part = searched === undefined ? "" : ` (its first ${Math.round(searched / 1048576)} MiB searched)`;

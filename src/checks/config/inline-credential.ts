@@ -1,8 +1,8 @@
 import { defineCheck } from "../../model/check.js";
 import type { FindingDraft } from "../../model/finding.js";
 import { get, type YNode } from "../../model/yaml-node.js";
-import { judgeAssignment } from "./credential-patterns.js";
-import { nearestKey, nodeAt, visitScalars } from "./walk.js";
+import { judgeConfigValue } from "./config-values.js";
+import { nodeAt, visitScalars } from "./walk.js";
 import { at, dotted } from "./where.js";
 
 export const inlineCredential = defineCheck({
@@ -38,7 +38,7 @@ export const inlineCredential = defineCheck({
     // packages are part of the configuration tree (under homeassistant: packages:), so one walk covers them
     visitScalars(config.configuration, (path, scalar) => {
       if (scalar.origin.kind !== "inline" || scalar.value === null || typeof scalar.value === "boolean") return;
-      for (const match of judgeAssignment(nearestKey(path), scalar.value)) {
+      for (const match of judgeConfigValue(config.configuration, path, scalar)) {
         const place = `${scalar.pos.file}:${scalar.pos.line}:${scalar.pos.column}:${match.kind}`;
         if (seen.has(place)) continue; // a file included twice yields the same value twice
         seen.add(place);

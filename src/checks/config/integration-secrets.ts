@@ -30,6 +30,8 @@ interface Index {
   byDomain: Map<string, Set<string>>;
   contextualKeys: Set<string>;
   contextualDomains: Set<string>;
+  /** Every key some list names: where a key is not among them, its context need not be worked out. */
+  anyList: Set<string>;
 }
 
 const DATA_URL = new URL("../../../data/integration-secrets.json", import.meta.url);
@@ -51,12 +53,10 @@ export function indexData(data: IntegrationSecretData): Index {
   };
   for (const [domain, entry] of Object.entries(data.domains)) add(domain, entry.redacted);
   for (const [domain, entry] of Object.entries(data.schemas)) add(domain, entry.keys);
-  return {
-    global: new Map(Object.entries(data.global.keys).map(([key, kind]) => [normalizeKey(key), kind])),
-    byDomain,
-    contextualKeys: new Set(data.contextual.keys.map(normalizeKey)),
-    contextualDomains: new Set(data.contextual.domains),
-  };
+  const global = new Map(Object.entries(data.global.keys).map(([key, kind]) => [normalizeKey(key), kind]));
+  const contextualKeys = new Set(data.contextual.keys.map(normalizeKey));
+  const anyList = new Set([...global.keys(), ...contextualKeys, ...[...byDomain.values()].flatMap((set) => [...set])]);
+  return { global, byDomain, contextualKeys, contextualDomains: new Set(data.contextual.domains), anyList };
 }
 
 /**
@@ -70,11 +70,15 @@ export function integrationKeyKind(key: string, context: KeyContext = {}): Crede
   const global = data.global.get(normalized);
   if (global !== undefined) return global;
   const domain = context.domain;
-  const contextual =
-    context.alarmOrLock === true || (domain !== undefined && data.contextualDomains.has(domain));
+  const contextual = context.alarmOrLock === true || (domain !== undefined && data.contextualDomains.has(domain));
   if (contextual && data.contextualKeys.has(normalized)) return "PIN code";
   if (domain !== undefined && data.byDomain.get(domain)?.has(normalized)) return kindOfName(normalized);
   return undefined;
+}
+
+/** Whether any list names the key: only then does its domain or alarm context matter. */
+export function mayBeIntegrationKey(key: string): boolean {
+  return index().anyList.has(normalizeKey(key));
 }
 
 /** Whether the domain's own list names this key (the message then says so). */
@@ -84,7 +88,7 @@ export function isDomainSecret(key: string, domain: string | undefined): boolean
 
 function kindOfName(normalized: string): CredentialKind {
   if (/pass(word|wd|phrase)?/.test(normalized)) return "password";
-  if (/token/.test(normalized)) return "token";
+  if (/token|session/.test(normalized)) return "token";
   if (/secret/.test(normalized)) return "client secret";
   if (/(^|_)(code|pin|pins|usercode)$/.test(normalized)) return "PIN code";
   if (/(^|_)(key|keys|psk|ltsk|local_key)$|key$/.test(normalized)) return "encryption key";
