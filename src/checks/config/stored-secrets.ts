@@ -184,8 +184,8 @@ function secretsIn(root: unknown, context: KeyContext): Found[] {
  * a paired client's id), so anything but a short name is shown as `*`.
  */
 function keyLabel(key: string): string {
-  const name = /^[A-Za-z_][A-Za-z0-9_-]{0,40}$/.test(key) && !(key.length >= 16 && /\d/.test(key));
-  return name ? key : "*";
+  const name = /^[A-Za-z_][A-Za-z0-9_-]{0,40}$/.test(key) && (key.match(/\d/g)?.length ?? 0) <= 3;
+  return name || /^\d{1,4}$/.test(key) ? key : "*";
 }
 
 /** Why a stored secret matters in this folder, and how much; undefined for a live, private installation. */
