@@ -31,6 +31,8 @@ interface Pattern {
   secret: number;
   /** The masked evidence. */
   evidence: (match: RegExpExecArray, masked: string) => string;
+  /** Words for the message (default: "in a command line"). */
+  detail?: string;
 }
 
 const VALUE = `(["']?)([^\\s"']{1,256})`;
@@ -91,6 +93,7 @@ const PATTERNS: Pattern[] = [
     kind: "password",
     secret: 2,
     evidence: (m, masked) => `${m[1]}=${masked}`,
+    detail: "a `password=` option or URL parameter",
   },
   {
     pattern: /\bauthorization:\s*(bearer|basic|token)\s+([A-Za-z0-9._~+/=-]{8,2048})/gi,
@@ -127,7 +130,7 @@ export function findCommandLineCredentials(text: string): ValueMatch[] {
   if (!mayHoldCommandCredential(text)) return [];
   const found: ValueMatch[] = [];
   const seen = new Set<number>();
-  for (const { command, pattern, kind, secret, evidence } of PATTERNS) {
+  for (const { command, pattern, kind, secret, evidence, detail } of PATTERNS) {
     if (command !== undefined && !command.test(text)) continue;
     pattern.lastIndex = 0;
     for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
@@ -140,7 +143,7 @@ export function findCommandLineCredentials(text: string): ValueMatch[] {
         index,
         evidence: evidence(m, maskSecret(value)),
         severity: "high",
-        detail: "in a command line",
+        detail: detail ?? "in a command line",
         fingerprint: fingerprintOf(value),
       });
     }
