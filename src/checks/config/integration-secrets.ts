@@ -65,8 +65,9 @@ export function indexData(data: IntegrationSecretData): Index {
  * alarm panel or a lock takes them. Undefined for anything else.
  */
 export function integrationKeyKind(key: string, context: KeyContext = {}): CredentialKind | undefined {
-  const normalized = normalizeKey(key);
+  const normalized = normalizedKey(key);
   const data = index();
+  if (!data.anyList.has(normalized)) return undefined;
   const global = data.global.get(normalized);
   if (global !== undefined) return global;
   const domain = context.domain;
@@ -78,12 +79,24 @@ export function integrationKeyKind(key: string, context: KeyContext = {}): Crede
 
 /** Whether any list names the key: only then does its domain or alarm context matter. */
 export function mayBeIntegrationKey(key: string): boolean {
-  return index().anyList.has(normalizeKey(key));
+  return index().anyList.has(normalizedKey(key));
+}
+
+const normalizedCache = new Map<string, string>();
+
+/** normalizeKey, memoised: stores and configurations repeat the same few thousand keys many times. */
+function normalizedKey(key: string): string {
+  let normalized = normalizedCache.get(key);
+  if (normalized === undefined) {
+    normalized = normalizeKey(key);
+    if (normalizedCache.size < 20_000) normalizedCache.set(key, normalized);
+  }
+  return normalized;
 }
 
 /** Whether the domain's own list names this key (the message then says so). */
 export function isDomainSecret(key: string, domain: string | undefined): boolean {
-  return domain !== undefined && (index().byDomain.get(domain)?.has(normalizeKey(key)) ?? false);
+  return domain !== undefined && (index().byDomain.get(domain)?.has(normalizedKey(key)) ?? false);
 }
 
 function kindOfName(normalized: string): CredentialKind {

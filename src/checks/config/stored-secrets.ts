@@ -157,26 +157,38 @@ interface Found extends StoredSecret {
 /** Walks a JSON value (bounded) and judges every string or number under its nearest key. */
 function secretsIn(root: unknown, context: KeyContext): Found[] {
   const found: Found[] = [];
+  const keys: string[] = []; // a shared stack: copied only for a secret
   let nodes = 0;
-  const walk = (value: unknown, keys: string[], depth: number): void => {
+  const walk = (value: unknown, depth: number): void => {
     if (++nodes > MAX_NODES || depth > MAX_DEPTH) return;
     if (Array.isArray(value)) {
-      for (const item of value) walk(item, keys, depth + 1);
+      for (const item of value) walk(item, depth + 1);
       return;
     }
     if (typeof value === "object" && value !== null) {
-      for (const [key, inner] of Object.entries(value)) walk(inner, [...keys, key], depth + 1);
+      for (const key in value) {
+        keys.push(key);
+        walk((value as Record<string, unknown>)[key], depth + 1);
+        keys.pop();
+      }
       return;
     }
     if (typeof value !== "string" && typeof value !== "number") return;
-    // `credentials: {"1": "…"}`: a numeric key is an index, the secret is named by the key above it
-    const named = [...keys].reverse().find((k) => !/^\d+$/.test(k)) ?? "";
-    const match = judgeAssignment(named, value, context)[0];
+    const match = judgeAssignment(namingKey(keys), value, context)[0];
     if (match === undefined) return;
     found.push({ key: keys.map(keyLabel).join("."), kind: match.kind, leaf: keys[keys.length - 1] ?? "", value });
   };
-  walk(root, [], 0);
+  walk(root, 0);
   return found;
+}
+
+/** `credentials: {"1": "…"}`: a numeric key is an index, the secret is named by the key above it. */
+function namingKey(keys: readonly string[]): string {
+  for (let i = keys.length - 1; i >= 0; i--) {
+    const key = keys[i] as string;
+    if (!/^\d+$/.test(key)) return key;
+  }
+  return "";
 }
 
 /**
