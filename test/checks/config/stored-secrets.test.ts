@@ -170,6 +170,37 @@ describe("keys, pairing secrets and account tokens in the other stores", () => {
   });
 });
 
+describe("broken and hostile stores", () => {
+  it("survive truncated JSON, absurd nesting and odd shapes without a check failing", async () => {
+    const deep = `${"[".repeat(50_000)}"x"${"]".repeat(50_000)}`;
+    const { findings } = await audit(
+      writeTree(
+        {
+          "configuration.yaml": "default_config:\n",
+          ".storage/core.config_entries":
+            '{"version": 1, "key": "core.config_entries", "data": {"entries": [{"domain": "mqtt", "data": {"password": "Tru',
+          ".storage/deep": deep,
+          ".storage/odd": JSON.stringify({
+            version: 1,
+            key: "odd",
+            data: { entries: "not a list", password: null, token: 42 },
+          }),
+          ".storage/zone": JSON.stringify({
+            version: 1,
+            key: "zone",
+            data: { items: [{ name: 7, latitude: "52.1" }, null] },
+          }),
+          ".storage/cloud": "not json at all",
+        },
+        { gitCommit: ["."] },
+      ),
+    );
+    // audit() fails the test when a check throws; a truncated store is no credential
+    expect(of(findings, "secrets/config-entry-credentials")).toEqual([]);
+    expect(of(findings, "secrets/stored-credentials")).toEqual([]);
+  });
+});
+
 describe("coordinates in a shared folder (privacy/personal-data)", () => {
   it("reports the zones, the people's last positions and AppDaemon's coordinates, once per file", async () => {
     const { findings } = await audit(copyHome(HOME, { modes: modes(0o600), gitCommit: ["."] }));
