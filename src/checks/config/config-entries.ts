@@ -9,15 +9,27 @@ export interface UiConfigEntry {
   domain: string;
   title: string;
   data: Record<string, unknown>;
+  /** What the integration's options flow saved (`options`); empty when none. */
+  options: Record<string, unknown>;
 }
 
+const memo = new WeakMap<ConfigFacts, UiConfigEntry[]>();
+
 /**
- * The integrations configured in the UI (`{"data": {"entries": [{"domain", "title", "data", ...}]}}`). The
- * storage reader owns this file; the config checks only need the connection settings of a few integrations,
- * so they read them here. Unreadable content gives no entries.
+ * The integrations configured in the UI (`{"data": {"entries": [{"domain", "title", "data", "options", ...}]}}`).
+ * The storage reader owns this file; the config checks only need the connection settings and secrets of the
+ * entries, so they read them here (parsed once per audit). Unreadable content gives no entries.
  */
 export function uiConfigEntries(config: ConfigFacts): UiConfigEntry[] {
-  const text = config.texts.get(CONFIG_ENTRIES_FILE);
+  let entries = memo.get(config);
+  if (entries === undefined) {
+    entries = parseEntries(config.texts.get(CONFIG_ENTRIES_FILE));
+    memo.set(config, entries);
+  }
+  return entries;
+}
+
+function parseEntries(text: string | undefined): UiConfigEntry[] {
   if (text === undefined) return [];
   let parsed: unknown;
   try {
@@ -29,20 +41,37 @@ export function uiConfigEntries(config: ConfigFacts): UiConfigEntry[] {
   if (!Array.isArray(entries)) return [];
   return entries.flatMap((entry: unknown) => {
     if (typeof entry !== "object" || entry === null) return [];
-    const { domain, title, data } = entry as { domain?: unknown; title?: unknown; data?: unknown };
+    const { domain, title, data, options } = entry as {
+      domain?: unknown;
+      title?: unknown;
+      data?: unknown;
+      options?: unknown;
+    };
     if (typeof domain !== "string" || typeof data !== "object" || data === null) return [];
-    return [{ domain, title: typeof title === "string" ? title : domain, data: data as Record<string, unknown> }];
+    return [
+      {
+        domain,
+        title: typeof title === "string" ? title : domain,
+        data: data as Record<string, unknown>,
+        options: typeof options === "object" && options !== null ? (options as Record<string, unknown>) : {},
+      },
+    ];
   });
 }
 
 /** Where `"key": value` is written in the file (the first occurrence with that value), for a finding. */
 export function locateInEntries(config: ConfigFacts, key: string, value: unknown): FileLocation {
-  const text = config.texts.get(CONFIG_ENTRIES_FILE) ?? "";
+  return locateInJson(config, CONFIG_ENTRIES_FILE, key, value);
+}
+
+/** Where `"key": value` is written in a JSON file of the folder (the first occurrence with that value). */
+export function locateInJson(config: ConfigFacts, file: string, key: string, value: unknown, from = 0): FileLocation {
+  const text = config.texts.get(file) ?? "";
   const needle = `"${key}"`;
   const rendered = JSON.stringify(value);
-  for (let i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + needle.length)) {
+  for (let i = text.indexOf(needle, from); i >= 0; i = text.indexOf(needle, i + needle.length)) {
     const after = text.slice(i + needle.length, i + needle.length + rendered.length + 8).replace(/^\s*:\s*/, "");
-    if (after.startsWith(rendered)) return { file: CONFIG_ENTRIES_FILE, ...lineColumnOf(text, i) };
+    if (after.startsWith(rendered)) return { file, ...lineColumnOf(text, i) };
   }
-  return { file: CONFIG_ENTRIES_FILE };
+  return { file };
 }

@@ -3,6 +3,7 @@ import { defineCheck } from "../../model/check.js";
 import type { ConfigFacts } from "../../model/config-facts.js";
 import type { FindingDraft } from "../../model/finding.js";
 import type { Severity } from "../../model/severity.js";
+import { scriptsRunByHomeAssistant } from "./command-line-credentials.js";
 import { findCredentialShapes, isSourceCode, scanText, type ValueMatch } from "./credential-patterns.js";
 import { realCredentialFingerprints } from "./example-values.js";
 import { type FileJudgement, judgeFile, judgementSentence } from "./file-judgement.js";
@@ -53,10 +54,12 @@ export const credentialInFile = defineCheck({
     "A credential sits in a file of the configuration folder that is not Home Assistant's own YAML: an ESPHome " +
     "device file (API encryption key, OTA or Wi-Fi password), an editor workspace, a `.conf`/`.env`/Docker Compose " +
     "file, add-on options, JavaScript under `www/`, or a database — Home Assistant access tokens (JWTs), private " +
-    "keys, URLs with passwords, `password = ...` assignments. The whole folder gets copied into backups, Samba " +
-    "shares, git repositories and forum posts. A Home Assistant access token is critical (it is admin access until " +
+    "keys, URLs with passwords, `password = ...` assignments, and passwords on command lines of shell scripts " +
+    "(`curl -u user:pass`, `mysqldump -p…`, `sshpass -p`; a script that `shell_command` runs is named as such). " +
+    "The whole folder gets copied into backups, Samba shares, git repositories and forum posts. A Home Assistant access token is critical (it is admin access until " +
     "it expires, ten years for long-lived ones), and so is anything under `www/`, which is public. `!secret` " +
-    "references, `secrets.yaml`, `.storage` and `.cloud` are not reported. Each finding says how its file was " +
+    "references and `secrets.yaml` are not reported; `.storage` and `.cloud` have their own checks " +
+    "(secrets/config-entry-credentials, secrets/stored-credentials). Each finding says how its file was " +
     "judged: third-party code (HACS cards and integrations, bundles) is searched only for credentials that cannot " +
     "be code; example files (fake secrets for a CI check, `*example*`, tests) are one information finding unless a " +
     "value in them is also a real credential elsewhere; files Home Assistant does not load are still reported, " +
@@ -132,6 +135,8 @@ function findingFor(
 /** Where the match is, in words: a text file by its kind, a binary one by its name (and how much was read). */
 function whereIs(config: ConfigFacts, file: string): string {
   const text = config.texts.get(file);
+  const runBy = scriptsRunByHomeAssistant(config).get(file);
+  if (runBy !== undefined) return `in a script Home Assistant runs (\`${runBy}\`)`;
   if (text !== undefined) return `in ${describeFile(file, text)}`;
   const searched = config.files.find((f) => f.path === file)?.searchedBytes;
   const part = searched === undefined ? "" : ` (its first ${Math.round(searched / 1048576)} MiB searched)`;

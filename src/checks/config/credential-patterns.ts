@@ -1,4 +1,5 @@
 import { maskSecret } from "../../model/mask.js";
+import { findCommandLineCredentials, mayHoldCommandCredential } from "./command-line-credentials.js";
 import {
   type CredentialKind,
   findCredentialShapes,
@@ -6,10 +7,14 @@ import {
   type ShapeOptions,
   type ValueMatch,
 } from "./credential-shapes.js";
+import { integrationKeyKind, isDomainSecret, type KeyContext } from "./integration-secrets.js";
+import { normalizeKey } from "./key-names.js";
 import { isPlaceholder, isTextEditingCommand } from "./placeholder-values.js";
 
 export type { CredentialKind, ValueMatch } from "./credential-shapes.js";
 export { describeJwt, findCredentialShapes } from "./credential-shapes.js";
+export type { KeyContext } from "./integration-secrets.js";
+export { normalizeKey } from "./key-names.js";
 export { isPlaceholder } from "./placeholder-values.js";
 
 /*
@@ -18,15 +23,6 @@ export { isPlaceholder } from "./placeholder-values.js";
  * Docker Compose and `.env` files use; value shapes are the ones gitleaks-style scanners look for (JWTs,
  * PEM private keys, `scheme://user:pass@host`: credential-shapes.ts). Nothing here returns a secret unmasked.
  */
-
-/** `MYSQL_ROOT_PASSWORD`, `apiKey`, `client-secret` → `mysql_root_password`, `api_key`, `client_secret`. */
-export function normalizeKey(key: string): string {
-  return key
-    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "_")
-    .replace(/^_+|_+$/g, "");
-}
 
 const KEY_KINDS: [RegExp, CredentialKind][] = [
   [/(^|_)(password|passwd|passphrase|pwd)$/, "password"],
@@ -37,6 +33,12 @@ const KEY_KINDS: [RegExp, CredentialKind][] = [
   [/^credential$/, "TURN credential"],
   [/(^|_)(encryption_key|private_key|psk)$/, "encryption key"],
   [/^authorization$/, "Authorization header"],
+  // PINs and alarm codes by a name no other setting uses (`code_format`, `country_code` are not among them); a
+  // bare `code` or `pin` is one only where an alarm panel or a lock takes it (integration-secrets.ts)
+  [
+    /^(pin_?code|pin_number|passcode|alarm_code|master_code|security_code|access_code|disarm_code|arm_code|keypad_code|door_code|lock_code|unlock_code)$/,
+    "PIN code",
+  ],
 ];
 
 const keyKindCache = new Map<string, CredentialKind | undefined>();
@@ -62,31 +64,40 @@ function keyKindOf(normalized: string): CredentialKind | undefined {
 const BASE64_32_BYTES = /^[A-Za-z0-9+/]{43}=$/;
 
 /**
- * Judges one `key: value` pair: a credential by key name (unless the value is a placeholder or reference),
- * an ESPHome encryption key by shape, or a credential by value shape. Booleans and numbers other than
- * passwords (a PIN can be numeric) are not credentials.
+ * Judges one `key: value` pair: a credential by key name (unless the value is a placeholder or reference) or
+ * by the integration's own list of secrets (`context`: data/integration-secrets.json), an ESPHome encryption key
+ * by shape, or a credential by value shape. Booleans and numbers other than passwords and PINs are not credentials.
  */
-export function judgeAssignment(key: string, value: string | number | boolean | null): ValueMatch[] {
+export function judgeAssignment(
+  key: string,
+  value: string | number | boolean | null,
+  context: KeyContext = {},
+): ValueMatch[] {
   if (value === null || typeof value === "boolean") return [];
   const text = String(value);
-  const keyKind = credentialKeyKind(key);
+  const byName = credentialKeyKind(key);
+  const keyKind = byName ?? integrationKeyKind(key, context);
   // `CONF_PASSWORD = "password"`: a constant naming the setting, not a secret
   const namesASetting = /^[A-Za-z_]+$/.test(text) && credentialKeyKind(text) !== undefined;
   if (
     keyKind !== undefined &&
-    (typeof value === "string" || keyKind === "password") &&
+    (typeof value === "string" || keyKind === "password" || keyKind === "PIN code") &&
     !isPlaceholder(text) &&
     !namesASetting
   ) {
+    // a bare `code`/`pin` of an alarm panel is a short run of digits; anything else there is not a PIN
+    if (keyKind === "PIN code" && /^(code|pin)$/i.test(key) && !/^(?=.*\d)[0-9A-Za-z*#]{3,16}$/.test(text)) return [];
     if (keyKind === "Authorization header" && !/^(bearer|basic|token)\s+\S{8,}/i.test(text.trim())) return [];
     const shapes = findCredentialShapes(text);
     if (shapes.length > 0) return shapes; // a JWT under `token:` is reported as what it is
+    const detail = byName === undefined ? integrationDetail(key, keyKind, context) : undefined;
     return [
       {
         kind: keyKind,
         index: 0,
         evidence: `${key}: ${maskSecret(text)}`,
         severity: keyKind === "webhook id" ? "medium" : "high",
+        ...(detail === undefined ? {} : { detail }),
         fingerprint: fingerprintOf(text),
       },
     ];
@@ -103,6 +114,15 @@ export function judgeAssignment(key: string, value: string | number | boolean | 
     ];
   }
   return typeof value === "string" ? findCredentialShapes(text) : [];
+}
+
+/** Why a plainly named key was taken for a secret, for the message. */
+function integrationDetail(key: string, kind: CredentialKind, context: KeyContext): string | undefined {
+  if (isDomainSecret(key, context.domain)) {
+    return `a secret by the ${context.domain} integration's own schema: Home Assistant redacts \`${key}\` from its diagnostics`;
+  }
+  if (kind === "PIN code" && /^(code|pin)$/i.test(key)) return "the code of an alarm panel or lock";
+  return undefined;
 }
 
 export interface TextMatch extends ValueMatch {
@@ -151,6 +171,13 @@ export function scanText(text: string, options: ScanOptions): TextMatch[] {
         const value = quoted ? raw.slice(1, -1) : raw;
         const keyColumn = m.index + m[0].indexOf(key);
         for (const match of judgeAssignment(key, value)) add({ ...match, line: index + 1, column: keyColumn + 1 });
+      }
+      // `curl -u user:pass`, `mysqldump -p…` in scripts and service files (not in source code: its strings are
+      // arguments of calls judged by their names)
+      if (options.quotedOnly || !mayHoldCommandCredential(line)) continue;
+      for (const match of findCommandLineCredentials(line)) {
+        if (byLine.get(index + 1)?.some((m) => m.fingerprint === match.fingerprint)) continue;
+        add({ ...match, line: index + 1, column: match.index + 1 });
       }
     }
   }

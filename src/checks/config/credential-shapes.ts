@@ -14,7 +14,9 @@ export type CredentialKind =
   | "Authorization header"
   | "access token (JWT)"
   | "private key"
-  | "URL with password";
+  | "URL with password"
+  | "PIN code"
+  | "integration secret";
 
 export interface ValueMatch {
   kind: CredentialKind;

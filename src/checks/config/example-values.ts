@@ -1,9 +1,9 @@
 import type { ConfigFacts } from "../../model/config-facts.js";
-import { judgeAssignment } from "./credential-patterns.js";
+import { judgeConfigValue } from "./config-values.js";
 import { findCredentialShapes, fingerprintOf } from "./credential-shapes.js";
 import { judgeFile } from "./file-judgement.js";
 import { isPlaceholder } from "./placeholder-values.js";
-import { nearestKey, visitScalars } from "./walk.js";
+import { visitScalars } from "./walk.js";
 
 /**
  * Fingerprints of the values used as real credentials: secrets defined outside example files, credentials
@@ -32,7 +32,7 @@ function fromConfiguration(config: ConfigFacts): Set<string> {
   }
   visitScalars(config.configuration, (path, scalar) => {
     if (scalar.origin.kind !== "inline" || scalar.value === null || typeof scalar.value === "boolean") return;
-    for (const match of judgeAssignment(nearestKey(path), scalar.value)) real.add(match.fingerprint);
+    for (const match of judgeConfigValue(config.configuration, path, scalar)) real.add(match.fingerprint);
   });
   return real;
 }

@@ -1,5 +1,6 @@
 import { defineCheck } from "../../model/check.js";
-import { httpView, isFalse, looksExposed } from "./http-settings.js";
+import { exposureSentence } from "../exposure.js";
+import { httpView, isFalse } from "./http-settings.js";
 import { at } from "./where.js";
 
 export const httpIpBanDisabled = defineCheck({
@@ -12,8 +13,9 @@ export const httpIpBanDisabled = defineCheck({
   description:
     "`ip_ban_enabled: false` removes Home Assistant's only built-in defence against password guessing: " +
     "an attacker can try passwords against the login page forever, and `login_attempts_threshold` has no effect. " +
-    "High when the instance looks reachable from the Internet (a public `external_url`/`base_url` or a reverse " +
-    "proxy), medium otherwise.",
+    "It stays high even when nothing shows the home is reachable from the Internet: turning bans off is a deliberate " +
+    "weakening that outlives the setup it was made for (a port forwarded later, a proxy added), and a device on the " +
+    "local network can guess too. The finding says which sign of remote exposure was seen, if any.",
   remediation:
     "Remove `ip_ban_enabled: false` (the default is on) and set `login_attempts_threshold` to a small number such " +
     "as 5. Behind a reverse proxy, also set `use_x_forwarded_for` and `trusted_proxies` so the ban hits the " +
@@ -31,8 +33,7 @@ export const httpIpBanDisabled = defineCheck({
     if (entry === undefined || !isFalse(entry.value)) return [];
     return [
       {
-        severity: looksExposed(config, http) ? "high" : "medium",
-        message: `IP banning is turned off in ${http.label}: failed logins never lead to a ban.`,
+        message: `IP banning is turned off in ${http.label}: failed logins never lead to a ban. ${exposureSentence(facts)}`,
         location: at(entry.keyPos),
         evidence: "ip_ban_enabled: false",
       },

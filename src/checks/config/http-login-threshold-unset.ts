@@ -1,19 +1,23 @@
 import { defineCheck } from "../../model/check.js";
-import { httpView, looksExposed, scalarSetting } from "./http-settings.js";
+import { exposureSentence, isExposed } from "../exposure.js";
+import { httpView, scalarSetting } from "./http-settings.js";
 import { at } from "./where.js";
 
 export const httpLoginThresholdUnset = defineCheck({
   id: "http/login-threshold-unset",
   title: "No ban after failed logins (login_attempts_threshold unset)",
-  severity: "high",
+  severity: "medium",
   area: "config",
   checklist: "ip-ban",
   needs: ["config"],
   description:
     "Home Assistant bans an address only when `login_attempts_threshold` is set: its default, -1, means never. " +
-    "Without it, password guessing against the login page, the API and the WebSocket is unlimited. This is high " +
-    "when the instance looks reachable from the Internet (a public `external_url`/`base_url` or a reverse proxy) " +
-    "and medium otherwise.",
+    "Without it, password guessing against the login page, the API and the WebSocket is unlimited. How much that " +
+    "matters depends on who can reach the login page, so the whole home is looked at: medium when something shows " +
+    "it is reachable from the Internet (a public `external_url`/`base_url`, a reverse proxy or tunnel in the " +
+    "settings, the add-ons or the folder, a port the router forwards to it over UPnP with `--upnp`, a certificate " +
+    "for a public name, or Home Assistant Cloud remote access), low when nothing does — only the local network can " +
+    "guess then. Each finding names the sign of exposure it saw, or says none was seen.",
   remediation:
     "Set `login_attempts_threshold: 5` (a small positive number) in the `http:` settings and keep " +
     "`ip_ban_enabled` on. Behind a reverse proxy, configure `use_x_forwarded_for` and `trusted_proxies` first, so " +
@@ -33,11 +37,12 @@ export const httpLoginThresholdUnset = defineCheck({
     if (Number.isFinite(value) && value >= 1) return [];
     return [
       {
-        severity: looksExposed(config, http) ? "high" : "medium",
-        message:
+        severity: isExposed(facts) ? "medium" : "low",
+        message: `${
           threshold === undefined
             ? `\`login_attempts_threshold\` is not set in ${http.label}: the default (-1) never bans anyone.`
-            : `\`login_attempts_threshold: ${String(threshold.value)}\` in ${http.label} never bans anyone.`,
+            : `\`login_attempts_threshold: ${String(threshold.value)}\` in ${http.label} never bans anyone.`
+        } ${exposureSentence(facts)}`,
         location: threshold === undefined ? http.where : at(threshold.pos),
         evidence: `login_attempts_threshold: ${threshold === undefined ? "(unset, default -1)" : String(threshold.value)}`,
       },

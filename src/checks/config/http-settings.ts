@@ -12,7 +12,6 @@ import {
   type YNode,
   type YScalar,
 } from "../../model/yaml-node.js";
-import { hostLocality } from "./ip-ranges.js";
 import { at, lineColumnOf } from "./where.js";
 
 /**
@@ -130,16 +129,4 @@ export function parseUrl(text: string): URL | undefined {
   } catch {
     return undefined;
   }
-}
-
-/**
- * Signs that the instance is reachable from the Internet: an external/base URL on a public name or address,
- * or a reverse proxy in front of it. Used to rank the brute-force findings: a login page nobody outside the
- * LAN can reach is a smaller risk.
- */
-export function looksExposed(config: ConfigFacts, http: HttpView): boolean {
-  const publicUrl = advertisedUrls(config, http).some(
-    (u) => u.key !== "internal_url" && hostLocality(u.url.hostname) === "remote",
-  );
-  return publicUrl || isTrue(get(http.settings, "use_x_forwarded_for"));
 }

@@ -6,6 +6,7 @@ import { authTrustedNetworksBroad } from "./auth-trusted-networks-broad.js";
 import { authTrustedNetworksBypass } from "./auth-trusted-networks-bypass.js";
 import { authTrustedNetworksWithBroadProxies } from "./auth-trusted-networks-with-broad-proxies.js";
 import { backupsArchiveInConfig } from "./backups-archive-in-config.js";
+import { configEntryCredentials } from "./config-entry-credentials.js";
 import { credentialInFile } from "./credential-in-file.js";
 import { secretFilePermissions } from "./file-permissions.js";
 import { secretsGitTracked } from "./git-tracked.js";
@@ -24,6 +25,7 @@ import { integrationsVerifySslDisabled } from "./integrations-verify-ssl-disable
 import { ipBansSelfBanRisk } from "./ip-bans-self-ban-risk.js";
 import { privacyPersonalData } from "./privacy-personal-data.js";
 import { storageInGit } from "./storage-in-git.js";
+import { storedCredentials } from "./stored-credentials.js";
 import { undefinedSecret } from "./undefined-secret.js";
 import { versionKnownAdvisories } from "./version-known-advisories.js";
 import { wwwPublicFiles } from "./www-public-files.js";
@@ -40,6 +42,8 @@ export const configChecks: Check[] = [
   secretsGitTracked,
   storageInGit,
   credentialInFile,
+  configEntryCredentials,
+  storedCredentials,
   // http
   httpNoTls,
   httpIpBanDisabled,

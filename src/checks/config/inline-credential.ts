@@ -1,8 +1,8 @@
 import { defineCheck } from "../../model/check.js";
 import type { FindingDraft } from "../../model/finding.js";
 import { get, type YNode } from "../../model/yaml-node.js";
-import { judgeAssignment } from "./credential-patterns.js";
-import { nearestKey, nodeAt, visitScalars } from "./walk.js";
+import { judgeConfigValue } from "./config-values.js";
+import { nodeAt, visitScalars } from "./walk.js";
 import { at, dotted } from "./where.js";
 
 export const inlineCredential = defineCheck({
@@ -14,8 +14,12 @@ export const inlineCredential = defineCheck({
   needs: ["config"],
   description:
     "A password, token, API key, client secret, webhook id, TURN credential, database URL with a password, " +
-    "access token (JWT) or private key is typed straight into the configuration instead of being referenced " +
-    "with `!secret`. Configuration files get shared: pasted into forum posts, pushed to GitHub, attached to " +
+    "access token (JWT), private key, PIN or alarm code, or a key that is a secret by the integration's own schema " +
+    "(a Xiaomi gateway's `key`, data/integration-secrets.json) is typed straight into the configuration instead of " +
+    "being referenced with `!secret` — also inside a command line (`curl -u user:pass`, `mysql -p…`, `sshpass -p`, " +
+    "`--password=`, an `Authorization: Bearer` header in `shell_command` or `command_line`; a value the command " +
+    "builds at run time, such as `$(cat /config/.pw)`, is not reported). `code` and `pin` count only where an alarm " +
+    "panel or a lock takes them (`code_format`, `country_code` and ESPHome's GPIO `pin:` are no secrets). Configuration files get shared: pasted into forum posts, pushed to GitHub, attached to " +
     "bug reports, copied into backups and editor tools. Whoever reads them gets the credential. Home Assistant " +
     "keeps secrets in `secrets.yaml` precisely so the rest of the configuration can be shared safely. A webhook " +
     "id is reported at medium severity: anyone who learns it can trigger the automation behind it without logging in; " +
@@ -38,7 +42,7 @@ export const inlineCredential = defineCheck({
     // packages are part of the configuration tree (under homeassistant: packages:), so one walk covers them
     visitScalars(config.configuration, (path, scalar) => {
       if (scalar.origin.kind !== "inline" || scalar.value === null || typeof scalar.value === "boolean") return;
-      for (const match of judgeAssignment(nearestKey(path), scalar.value)) {
+      for (const match of judgeConfigValue(config.configuration, path, scalar)) {
         const place = `${scalar.pos.file}:${scalar.pos.line}:${scalar.pos.column}:${match.kind}`;
         if (seen.has(place)) continue; // a file included twice yields the same value twice
         seen.add(place);

@@ -33,6 +33,16 @@ const INSECURE_VALUES = [
   "4.89220",
   "52.08920",
   "Zigbee-Mqtt-2023",
+  // integration secrets, a pairing key, an alarm code, command lines and a zone
+  "Mosq-Fern-2020",
+  "Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycGx5",
+  "jn8Xq2Lp5Wr9Tz3V",
+  "c1a9e7b3d5f24a6c8e0b2d4f6a8c0e2b",
+  "8c3e5a7f9b1d2c4e6a8f0b2d4c6e8a0f1b3d5c7e9a1f3b5d7c9e1a3f5b7d9c1e",
+  "80417726",
+  "Curl-Tulip-2022",
+  "Nas-Birch-2018",
+  "52.09013",
 ];
 
 describe("examples/insecure-home", () => {

@@ -74,13 +74,14 @@ describe("http/ip-ban-disabled and http/login-threshold-unset", () => {
       "configuration.yaml": "homeassistant:\n  name: x\nhttp:\n  ip_ban_enabled: false\n",
     });
     const { findings } = await audit(root);
+    // bans turned off stay high; a threshold nobody outside the LAN can reach is low
     expect(brief(findings.filter((f) => f.id === "http/ip-ban-disabled"))).toEqual([
-      { severity: "medium", at: "configuration.yaml:4:3" },
+      { severity: "high", at: "configuration.yaml:4:3" },
     ]);
     expect(brief(findings.filter((f) => f.id === "http/login-threshold-unset"))).toEqual([
-      { severity: "medium", at: "configuration.yaml:3:1" },
+      { severity: "low", at: "configuration.yaml:3:1" },
     ]);
-    // reachable from the Internet: both become high
+    // reachable from the Internet: the threshold becomes medium
     const exposed = await audit(
       writeTree({
         "configuration.yaml":
@@ -91,16 +92,16 @@ describe("http/ip-ban-disabled and http/login-threshold-unset", () => {
       brief(exposed.findings.filter((f) => f.id === "http/ip-ban-disabled" || f.id === "http/login-threshold-unset")),
     ).toEqual([
       { severity: "high", at: "configuration.yaml:4:3" },
-      { severity: "high", at: "configuration.yaml:3:1" },
+      { severity: "medium", at: "configuration.yaml:3:1" },
     ]);
   });
 
-  it("rates an unset threshold high when the instance looks exposed (public URL or reverse proxy)", async () => {
+  it("rates an unset threshold medium when the instance looks exposed (public URL or reverse proxy)", async () => {
     const findings = await findingsOf("http/login-threshold-unset", {
       "configuration.yaml":
         "homeassistant:\n  external_url: https://home.example.org\nhttp:\n  login_attempts_threshold: -1\n",
     });
-    expect(brief(findings)).toEqual([{ severity: "high", at: "configuration.yaml:4:29" }]);
+    expect(brief(findings)).toEqual([{ severity: "medium", at: "configuration.yaml:4:29" }]);
   });
 
   it("accepts a positive threshold with bans on", async () => {
@@ -116,11 +117,11 @@ describe("http/ip-ban-disabled and http/login-threshold-unset", () => {
     });
     const { findings } = await audit(root);
     const ban = findings.filter((f) => f.id === "http/ip-ban-disabled");
-    expect(brief(ban)).toEqual([{ severity: "medium", at: ".storage/http:10:7" }]);
+    expect(brief(ban)).toEqual([{ severity: "high", at: ".storage/http:10:7" }]);
     expect(ban[0]?.message).toContain("pending");
     // a setting missing from the pending object: the finding points at that object
     expect(brief(findings.filter((f) => f.id === "http/login-threshold-unset"))).toEqual([
-      { severity: "medium", at: ".storage/http:9:16" },
+      { severity: "low", at: ".storage/http:9:16" },
     ]);
   });
 });
@@ -217,7 +218,7 @@ describe("http/yaml-ignored-after-migration", () => {
     const { findings } = await audit(root);
     expect(findings.filter((f) => f.id === "http/yaml-ignored-after-migration")).toEqual([]);
     expect(brief(findings.filter((f) => f.id === "http/ip-ban-disabled"))).toEqual([
-      { severity: "medium", at: "configuration.yaml:2:3" },
+      { severity: "high", at: "configuration.yaml:2:3" },
     ]);
   });
 });

@@ -53,7 +53,7 @@ describe("http: settings in homeassistant: packages (merged as Home Assistant me
     });
     const { findings } = await audit(root);
     expect(brief(findings.filter((f) => f.id === "http/login-threshold-unset"))).toEqual([
-      { severity: "medium", at: "configuration.yaml:5:35" },
+      { severity: "low", at: "configuration.yaml:5:35" },
     ]);
   });
 });
