@@ -55,10 +55,19 @@ function nmapScan(ns: string, address: string): ScanTiming {
   return { ms: Number(elapsed) * 1000, open: open.sort((a, b) => a - b) };
 }
 
-function hassguardScan(ns: string, address: string): ScanTiming {
+/** hassguard's scan; `connector` forces one connect path (src/sources/network/tcp-connect.ts). */
+function hassguardScan(ns: string, address: string, connector?: "net.Socket"): ScanTiming {
   const result = spawnSync(
     "ip",
-    inNs(ns, [process.execPath, "--import", "tsx", path.join(ROOT, "bench/scan-child.ts"), "scan", address]),
+    inNs(ns, [
+      process.execPath,
+      "--import",
+      "tsx",
+      path.join(ROOT, "bench/scan-child.ts"),
+      "scan",
+      address,
+      ...(connector === undefined ? [] : [connector]),
+    ]),
     { encoding: "utf8", timeout: 900_000, cwd: ROOT },
   );
   if (result.status !== 0) throw new Error(`hassguard scan failed: ${result.stderr}`);
@@ -71,10 +80,14 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? 0;
 }
 
-/** Alternates the two scanners `runs` times over one target; one printable line. */
-function compare(label: string, scannerNs: string, address: string, runs = RUNS): string {
+/**
+ * Alternates the scanners `runs` times over one target; one printable line. `publicPath`: also time
+ * hassguard through net.Socket, the public-API connect path, to show what the tcp_wrap path is worth.
+ */
+function compare(label: string, scannerNs: string, address: string, runs = RUNS, publicPath = false): string {
   const nmapTimes: number[] = [];
   const ourTimes: number[] = [];
+  const publicTimes: number[] = [];
   let same = true;
   const expected = OPEN_PORTS.join(",");
   for (let run = 0; run < runs; run++) {
@@ -83,10 +96,17 @@ function compare(label: string, scannerNs: string, address: string, runs = RUNS)
     nmapTimes.push(nmap.ms);
     ourTimes.push(ours.ms);
     same &&= nmap.open.join(",") === ours.open.join(",") && ours.open.join(",") === expected;
+    if (publicPath) {
+      const viaSocket = hassguardScan(scannerNs, address, "net.Socket");
+      publicTimes.push(viaSocket.ms);
+      same &&= viaSocket.open.join(",") === expected;
+    }
   }
+  const seconds = (times: number[]) => `${(median(times) / 1000).toFixed(2)} s`;
   const ratio = median(ourTimes) / median(nmapTimes);
   return (
-    `${label.padEnd(28)} nmap ${(median(nmapTimes) / 1000).toFixed(2)} s, hassguard ${(median(ourTimes) / 1000).toFixed(2)} s` +
+    `${label.padEnd(28)} nmap ${seconds(nmapTimes)}, hassguard ${seconds(ourTimes)}` +
+    (publicPath ? ` (through net.Socket: ${seconds(publicTimes)})` : "") +
     ` (median of ${runs}; ratio hassguard/nmap ${ratio.toFixed(2)}); same open ports: ${same ? "yes" : "NO"}`
   );
 }
@@ -119,7 +139,7 @@ async function loopback(lines: string[], firewalled: boolean): Promise<void> {
       // one run: nmap needs over a minute and a half here
       lines.push(compare("loopback, all else dropped", ns, "127.0.0.1", 1));
     } else {
-      lines.push(compare("loopback (namespace)", ns, "127.0.0.1"));
+      lines.push(compare("loopback (namespace)", ns, "127.0.0.1", RUNS, true));
     }
   } finally {
     listeners?.kill("SIGKILL");
@@ -161,7 +181,7 @@ async function delayedLink(delayMs: number, lines: string[]): Promise<void> {
         OPEN_PORTS.join(","),
       ]),
     ]);
-    lines.push(compare(`namespace pair, +${delayMs} ms each way`, scanner, "10.231.0.2"));
+    lines.push(compare(`namespace pair, +${delayMs} ms each way`, scanner, "10.231.0.2", RUNS, delayMs === 1));
   } finally {
     listeners?.kill("SIGKILL");
     forwarder?.kill("SIGKILL");
