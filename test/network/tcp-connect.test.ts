@@ -1,5 +1,7 @@
+import { spawnSync } from "node:child_process";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { NetNamespace } from "./helpers/netns.js";
+import { NetNamespace, PROJECT_ROOT } from "./helpers/netns.js";
 
 const OPEN = [1, 22, 1883, 8123, 22222, 40000, 65535];
 const DROPPED = 4444; // nftables drops the SYN: no answer
@@ -39,5 +41,30 @@ describe("connect scan through each connector", () => {
 
   it("net.Socket, the fallback, finds the same", () => {
     expect(run("127.0.0.1", "net.Socket", "auto")).toEqual({ connector: "net.Socket", ...expected });
+  });
+
+  /** The scan helper run with extra node flags and environment; its stdout parsed and its stderr kept. */
+  const runWith = (nodeFlags: string[], env: Record<string, string> = {}) => {
+    const script = path.join(PROJECT_ROOT, "test/network/helpers/connect-scan-run.ts");
+    const command = [process.execPath, "--import", "tsx", ...nodeFlags, script, "127.0.0.1", PORTS];
+    const result = spawnSync("ip", ["netns", "exec", ns.name, ...command], {
+      encoding: "utf8",
+      timeout: 120_000,
+      env: { ...process.env, ...env },
+    });
+    if (result.status !== 0) throw new Error(`scan failed: ${result.stderr}`);
+    return { scan: JSON.parse(result.stdout) as unknown, stderr: result.stderr };
+  };
+
+  it("leaves the binding alone under --pending-deprecation: no DEP0111 warning, net.Socket finds the same", () => {
+    const { scan, stderr } = runWith(["--pending-deprecation"]);
+    expect(scan).toEqual({ connector: "net.Socket", ...expected });
+    expect(stderr).not.toMatch(/DEP0111|process\.binding/);
+  });
+
+  it.each(["missing", "shifted"])("falls back to net.Socket when the binding is %s, and finds the same", (odd) => {
+    const preload = path.join(PROJECT_ROOT, "test/network/helpers/odd-tcp-wrap.ts");
+    const { scan } = runWith(["--import", preload], { ODD_TCP_WRAP: odd });
+    expect(scan).toEqual({ connector: "net.Socket", ...expected });
   });
 });
