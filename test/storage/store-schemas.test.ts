@@ -129,4 +129,15 @@ describe("store entries read through their schema", () => {
     expect(messages).toEqual([".storage/onboarding: has no integer `version`: not a Home Assistant store file"]);
     expect(facts?.files.find((file) => file.name === "person")).toMatchObject({ version: 2, minorVersion: 1 });
   });
+
+  it("names what an envelope lacks: its data, its key", async () => {
+    const { messages } = await readDamaged((root) => {
+      writeStore(root, "person", { version: 2, key: "person" });
+      writeStore(root, "core.config", { version: 1, data: {} });
+    });
+    expect(messages).toEqual([
+      ".storage/person: has no `data`",
+      '.storage/core.config: has key "undefined", expected "core.config": not the store this file name belongs to',
+    ]);
+  });
 });

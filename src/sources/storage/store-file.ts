@@ -32,8 +32,8 @@ const NOT_A_STORE = "has no integer `version`: not a Home Assistant store file";
 const envelopeSchema = z.object({
   version: z.number({ error: NOT_A_STORE }).int(NOT_A_STORE),
   minor_version: z.number().catch(1),
-  key: z.unknown(),
-  data: z.unknown(),
+  key: z.unknown().optional(),
+  data: z.unknown().optional(),
 });
 
 export function storageError(file: string, message: string): SourceError {
