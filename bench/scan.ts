@@ -88,18 +88,23 @@ function compare(label: string, scannerNs: string, address: string, runs = RUNS,
   const nmapTimes: number[] = [];
   const ourTimes: number[] = [];
   const publicTimes: number[] = [];
-  let same = true;
   const expected = OPEN_PORTS.join(",");
+  /** Each scan that did not find exactly the open ports: which tool, which run, what it found. */
+  const misses: string[] = [];
+  const check = (tool: string, run: number, open: number[]) => {
+    if (open.join(",") !== expected) misses.push(`${tool} run ${run + 1} found ${open.join(",") || "none"}`);
+  };
   for (let run = 0; run < runs; run++) {
     const nmap = nmapScan(scannerNs, address);
     const ours = hassguardScan(scannerNs, address);
     nmapTimes.push(nmap.ms);
     ourTimes.push(ours.ms);
-    same &&= nmap.open.join(",") === ours.open.join(",") && ours.open.join(",") === expected;
+    check("nmap", run, nmap.open);
+    check("hassguard", run, ours.open);
     if (publicPath) {
       const viaSocket = hassguardScan(scannerNs, address, "net.Socket");
       publicTimes.push(viaSocket.ms);
-      same &&= viaSocket.open.join(",") === expected;
+      check("hassguard through net.Socket", run, viaSocket.open);
     }
   }
   const seconds = (times: number[]) => `${(median(times) / 1000).toFixed(2)} s`;
@@ -107,7 +112,7 @@ function compare(label: string, scannerNs: string, address: string, runs = RUNS,
   return (
     `${label.padEnd(28)} nmap ${seconds(nmapTimes)}, hassguard ${seconds(ourTimes)}` +
     (publicPath ? ` (through net.Socket: ${seconds(publicTimes)})` : "") +
-    ` (median of ${runs}; ratio hassguard/nmap ${ratio.toFixed(2)}); same open ports: ${same ? "yes" : "NO"}`
+    ` (median of ${runs}; ratio hassguard/nmap ${ratio.toFixed(2)}); same open ports: ${misses.length === 0 ? "yes" : `NO (${misses.join("; ")})`}`
   );
 }
 
