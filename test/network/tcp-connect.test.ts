@@ -10,9 +10,8 @@ const PORTS = `1-3000,${DROPPED},${REJECTED},8123,22222,40000,65535`;
 const SCANNED = 3000 + 6;
 
 /**
- * The connect paths of tcp-connect.ts (Node's tcp_wrap binding, reusing refused sockets; and net.Socket, the
- * fallback) must tell the same open/closed/filtered states, over IPv4 and IPv6, inside a namespace this test
- * owns.
+ * The connect paths of tcp-connect.ts (Node's tcp_wrap binding, and net.Socket, the fallback) must tell the
+ * same open/closed/filtered states, over IPv4 and IPv6, inside a namespace this test owns.
  */
 describe("connect scan through each connector", () => {
   let ns: NetNamespace;
@@ -34,7 +33,7 @@ describe("connect scan through each connector", () => {
     expect(run(address, "tcp_wrap", "auto")).toEqual({ connector: "tcp_wrap", ...expected });
   });
 
-  it("tcp_wrap with one connect in flight: every attempt after a refusal or an ICMP error reuses its socket", () => {
+  it("tcp_wrap with one connect in flight, through refusals and ICMP errors one after another", () => {
     expect(run("127.0.0.1", "tcp_wrap", "1")).toEqual({ connector: "tcp_wrap", ...expected });
     expect(run("::1", "tcp_wrap", "1")).toEqual({ connector: "tcp_wrap", ...expected });
   });

@@ -219,7 +219,6 @@ export async function connectScan(
       pump();
     });
   } finally {
-    connector.dispose();
     clearInterval(sweeper);
     if (progressTimer !== undefined) clearInterval(progressTimer);
   }

@@ -13,7 +13,7 @@ import { getSystemErrorName } from "node:util";
  *
  * It is internal API, reached through the deprecated `process.binding`, so everything about it lives in this
  * module and is used only once it has proved itself: the first scan of a process runs a self-test (a
- * refused connect, then an accepted one on the same reused socket, both on 127.0.0.1) and any surprise —
+ * refused connect, then an accepted one, both on 127.0.0.1) and any surprise —
  * no binding, another shape, another answer, no answer in time — makes every scan use `net.Socket`, with the
  * same behaviour. Nothing global is changed: when the process shows deprecation warnings of pending
  * deprecations (`--pending-deprecation`, the only case where reaching the binding warns, DEP0111), the binding
@@ -42,8 +42,6 @@ export interface Connector<A extends ConnectAttempt> {
   start(attempt: A): string | undefined;
   /** Ends an attempt, answered or not; no callback follows. `reset`: abort with RST (no TIME_WAIT). */
   close(attempt: A, reset: boolean): void;
-  /** Closes what the connector keeps between attempts; call once the scan is over. */
-  dispose(): void;
 }
 
 // --- the tcp_wrap binding (Node 20: lib/net.js uses it the same way) ---
@@ -103,11 +101,6 @@ function codeOf(status: number): string {
   }
 }
 
-const ABORTED_STATUS = -os.constants.errno.ECONNABORTED;
-
-/** Most in-flight handles kept for reuse; beyond that a refused handle is closed. */
-const SPARE_HANDLES = 4096;
-
 function tcpWrapConnector<A extends ConnectAttempt>(
   binding: TcpWrapBinding,
   address: string,
@@ -115,11 +108,11 @@ function tcpWrapConnector<A extends ConnectAttempt>(
 ): Connector<A> {
   const v6 = net.isIPv6(address);
   const sockname: { address?: string; port?: number } = {};
-  // Handles whose connect was refused (or unreachable). Linux lets a TCP socket back in the CLOSED state
-  // connect again, and reusing it for the next port saves a socket(), a close(), two epoll changes and a
-  // native object per port: about half the scan's CPU time. The first connect() on such a socket reports
-  // ECONNABORTED (the kernel clearing the old attempt) and the second one sends the SYN.
-  const spare: TcpHandle[] = [];
+  // One new socket per port, never a refused one reused: Linux lets a socket back in the CLOSED state
+  // connect again (this connector did so until 2026-11), which saved about a third of a loopback scan, but
+  // across a real link (bench/scan.ts's +1 ms namespace pair) libuv then reported some of those connects as
+  // established while they were still in SYN_SENT — getpeername() said ENOTCONN — and a scan called 30 to
+  // 250 closed ports open in 4 runs of 6. With a new socket per port: 0 in 6 (and 0 through net.Socket).
   const connect = (handle: TcpHandle, req: ConnectRequest, port: number): number =>
     v6 ? handle.connect6(req, address, port) : handle.connect(req, address, port);
   // one function for every request: the attempt rides on the request object, no closure per connect
@@ -129,8 +122,7 @@ function tcpWrapConnector<A extends ConnectAttempt>(
     if (attempt.handle !== handle) return;
     if (status !== 0) {
       attempt.handle = undefined;
-      if (spare.length < SPARE_HANDLES) spare.push(handle);
-      else handle.close();
+      handle.close();
       onEnd(attempt, codeOf(status));
       return;
     }
@@ -146,18 +138,6 @@ function tcpWrapConnector<A extends ConnectAttempt>(
   return {
     kind: "tcp_wrap",
     start(attempt) {
-      const reused = spare.pop();
-      if (reused !== undefined) {
-        const req = newRequest(attempt);
-        let status = connect(reused, req, attempt.port);
-        if (status === ABORTED_STATUS) status = connect(reused, req, attempt.port);
-        if (status === 0) {
-          attempt.handle = reused;
-          return undefined;
-        }
-        // this socket will not connect again: a fresh one decides the port
-        reused.close();
-      }
       const handle = new binding.TCP(binding.constants.SOCKET);
       const status = connect(handle, newRequest(attempt), attempt.port);
       if (status !== 0) {
@@ -173,9 +153,6 @@ function tcpWrapConnector<A extends ConnectAttempt>(
       attempt.handle = undefined;
       if (reset && typeof handle.reset === "function") handle.reset();
       else handle.close();
-    },
-    dispose() {
-      for (const handle of spare.splice(0)) handle.close();
     },
   };
 }
@@ -214,7 +191,6 @@ function socketConnector<A extends ConnectAttempt>(
       if (reset) socket.resetAndDestroy();
       else socket.destroy();
     },
-    dispose() {},
   };
 }
 
@@ -235,8 +211,8 @@ function provenBinding(): Promise<TcpWrapBinding | undefined> {
 
 /**
  * Against a listener of its own on 127.0.0.1: a connect to a closed port must end ECONNREFUSED, and the
- * next connect, to the listener, must reuse that socket and end "connected" — the two answers and the reuse
- * the scan relies on. Anything else (an error, a third answer, silence) fails the test.
+ * next one, to the listener, "connected" — the two answers the scan relies on. Anything else (an error, a
+ * third answer, silence) fails the test.
  */
 async function selfTest(binding: TcpWrapBinding): Promise<boolean> {
   const listener = net.createServer((socket) => socket.destroy());
@@ -258,7 +234,6 @@ async function selfTest(binding: TcpWrapBinding): Promise<boolean> {
         clearTimeout(timer);
         connector.close(refused, true);
         connector.close(accepted, true);
-        connector.dispose();
         resolve(passed);
       };
       timer = setTimeout(() => finish(false), SELF_TEST_MS);
