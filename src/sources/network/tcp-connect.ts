@@ -8,8 +8,8 @@ import { getSystemErrorName } from "node:util";
  * Error, which on a fast link costs more CPU than the system calls themselves. Node's own `tcp_wrap`
  * binding (the layer `net.Socket` is built on) connects with one handle and one request object and reports
  * a refusal as a plain errno number. Measured with bench/scan.ts (all 65,535 ports, median of 5, this
- * two-core machine under load): loopback 8.5 s through tcp_wrap against 25.6 s through net.Socket (nmap
- * -sT: 8.9 s); across a 1 ms link 12.5 s against 15.9 s.
+ * two-core machine under load): loopback 9.2 s through tcp_wrap against 18.0 s through net.Socket (nmap
+ * -sT: 5.6 s); across a +1 ms link 7.2 s against 15.4 s (nmap: 6.1 s).
  *
  * It is internal API, reached through the deprecated `process.binding`, so everything about it lives in this
  * module and is used only once it has proved itself: the first scan of a process runs a self-test (a
