@@ -1,10 +1,10 @@
 // Network scan benchmark: nmap's TCP connect scan (`nmap -sT -p- -T4`) and hassguard's, over the same
 // targets in the same run — on loopback inside a namespace, and across two namespaces joined by a link with
-// added delay. This kernel has no tc netem, so the delayed link is two TAP devices joined by
-// bench/delay-link.py, which holds every frame for the delay. Only namespaces this benchmark creates are
-// scanned; all of them are removed at the end.
-import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
+// added delay (bench/delayed-link.ts). Only namespaces this benchmark creates are scanned; all of them are
+// removed at the end.
+import { type ChildProcess, execFileSync, spawnSync } from "node:child_process";
 import path from "node:path";
+import { openDelayedLink, startReady } from "./delayed-link.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const OPEN_PORTS = [1, 22, 1883, 8123, 22222, 40000, 65535];
@@ -21,24 +21,6 @@ function ip(args: string[]): void {
 
 function inNs(ns: string, command: string[]): string[] {
   return ["netns", "exec", ns, ...command];
-}
-
-/** Starts a process that prints "ready"; resolves when it has. */
-function startReady(args: string[], options: { stdinOpen?: boolean } = {}): Promise<ChildProcess> {
-  const child = spawn(args[0] ?? "", args.slice(1), { stdio: [options.stdinOpen ? "pipe" : "ignore", "pipe", "pipe"] });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`not ready: ${args.join(" ")}`)), 20_000);
-    child.stdout?.on("data", (d: Buffer) => {
-      if (d.toString().includes("ready")) {
-        clearTimeout(timer);
-        resolve(child);
-      }
-    });
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`exited ${code}: ${args.join(" ")}`));
-    });
-  });
 }
 
 function nmapScan(ns: string, address: string): ScanTiming {
@@ -153,50 +135,24 @@ async function loopback(lines: string[], firewalled: boolean): Promise<void> {
 }
 
 async function delayedLink(delayMs: number, lines: string[]): Promise<void> {
-  const tag = `${process.pid % 10000}`;
-  const [scanner, target] = [`hgb-a-${tag}`, `hgb-b-${tag}`];
-  const [tapA, tapB] = [`hgta${tag}`, `hgtb${tag}`];
-  let forwarder: ChildProcess | undefined;
-  let listeners: ChildProcess | undefined;
-  ip(["netns", "add", scanner]);
-  ip(["netns", "add", target]);
+  const link = await openDelayedLink("hgb", delayMs, "10.231.0");
   try {
-    forwarder = await startReady(["python3", path.join(ROOT, "bench/delay-link.py"), tapA, tapB, String(delayMs)], {
-      stdinOpen: true,
-    });
-    for (const [ns, tap, address] of [
-      [scanner, tapA, "10.231.0.1/24"],
-      [target, tapB, "10.231.0.2/24"],
-    ] as const) {
-      ip(["link", "set", tap, "netns", ns]);
-      ip(["-n", ns, "link", "set", "lo", "up"]);
-      ip(["-n", ns, "link", "set", tap, "txqueuelen", "10000"]);
-      ip(["-n", ns, "addr", "add", address, "dev", tap]);
-      ip(["-n", ns, "link", "set", tap, "up"]);
-    }
-    listeners = await startReady([
+    await link.startReady([
       "ip",
-      ...inNs(target, [
+      ...inNs(link.targetNs, [
         process.execPath,
         "--import",
         "tsx",
         path.join(ROOT, "bench/scan-child.ts"),
         "listen",
-        "10.231.0.2",
+        link.targetAddress,
         OPEN_PORTS.join(","),
       ]),
     ]);
-    lines.push(compare(`namespace pair, +${delayMs} ms each way`, scanner, "10.231.0.2", RUNS, delayMs === 1));
+    const label = `namespace pair, +${delayMs} ms each way`;
+    lines.push(compare(label, link.scannerNs, link.targetAddress, RUNS, delayMs === 1));
   } finally {
-    listeners?.kill("SIGKILL");
-    forwarder?.kill("SIGKILL");
-    for (const ns of [scanner, target]) {
-      try {
-        ip(["netns", "delete", ns]);
-      } catch {
-        // already gone
-      }
-    }
+    link.remove();
   }
 }
 
