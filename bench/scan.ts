@@ -1,10 +1,10 @@
 // Network scan benchmark: nmap's TCP connect scan (`nmap -sT -p- -T4`) and hassguard's, over the same
 // targets in the same run — on loopback inside a namespace, and across two namespaces joined by a link with
-// added delay. This kernel has no tc netem, so the delayed link is two TAP devices joined by
-// bench/delay-link.py, which holds every frame for the delay. Only namespaces this benchmark creates are
-// scanned; all of them are removed at the end.
-import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
+// added delay (bench/delayed-link.ts). Only namespaces this benchmark creates are scanned; all of them are
+// removed at the end.
+import { type ChildProcess, execFileSync, spawnSync } from "node:child_process";
 import path from "node:path";
+import { openDelayedLink, startReady } from "./delayed-link.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const OPEN_PORTS = [1, 22, 1883, 8123, 22222, 40000, 65535];
@@ -23,24 +23,6 @@ function inNs(ns: string, command: string[]): string[] {
   return ["netns", "exec", ns, ...command];
 }
 
-/** Starts a process that prints "ready"; resolves when it has. */
-function startReady(args: string[], options: { stdinOpen?: boolean } = {}): Promise<ChildProcess> {
-  const child = spawn(args[0] ?? "", args.slice(1), { stdio: [options.stdinOpen ? "pipe" : "ignore", "pipe", "pipe"] });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`not ready: ${args.join(" ")}`)), 20_000);
-    child.stdout?.on("data", (d: Buffer) => {
-      if (d.toString().includes("ready")) {
-        clearTimeout(timer);
-        resolve(child);
-      }
-    });
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`exited ${code}: ${args.join(" ")}`));
-    });
-  });
-}
-
 function nmapScan(ns: string, address: string): ScanTiming {
   const result = spawnSync("ip", inNs(ns, ["nmap", "-sT", "-p-", "-T4", "-n", "-Pn", "-oX", "-", address]), {
     encoding: "utf8",
@@ -55,10 +37,19 @@ function nmapScan(ns: string, address: string): ScanTiming {
   return { ms: Number(elapsed) * 1000, open: open.sort((a, b) => a - b) };
 }
 
-function hassguardScan(ns: string, address: string): ScanTiming {
+/** hassguard's scan; `connector` forces one connect path (src/sources/network/tcp-connect.ts). */
+function hassguardScan(ns: string, address: string, connector?: "net.Socket"): ScanTiming {
   const result = spawnSync(
     "ip",
-    inNs(ns, [process.execPath, "--import", "tsx", path.join(ROOT, "bench/scan-child.ts"), "scan", address]),
+    inNs(ns, [
+      process.execPath,
+      "--import",
+      "tsx",
+      path.join(ROOT, "bench/scan-child.ts"),
+      "scan",
+      address,
+      ...(connector === undefined ? [] : [connector]),
+    ]),
     { encoding: "utf8", timeout: 900_000, cwd: ROOT },
   );
   if (result.status !== 0) throw new Error(`hassguard scan failed: ${result.stderr}`);
@@ -71,23 +62,39 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? 0;
 }
 
-/** Alternates the two scanners `runs` times over one target; one printable line. */
-function compare(label: string, scannerNs: string, address: string, runs = RUNS): string {
+/**
+ * Alternates the scanners `runs` times over one target; one printable line. `publicPath`: also time
+ * hassguard through net.Socket, the public-API connect path, to show what the tcp_wrap path is worth.
+ */
+function compare(label: string, scannerNs: string, address: string, runs = RUNS, publicPath = false): string {
   const nmapTimes: number[] = [];
   const ourTimes: number[] = [];
-  let same = true;
+  const publicTimes: number[] = [];
   const expected = OPEN_PORTS.join(",");
+  /** Each scan that did not find exactly the open ports: which tool, which run, what it found. */
+  const misses: string[] = [];
+  const check = (tool: string, run: number, open: number[]) => {
+    if (open.join(",") !== expected) misses.push(`${tool} run ${run + 1} found ${open.join(",") || "none"}`);
+  };
   for (let run = 0; run < runs; run++) {
     const nmap = nmapScan(scannerNs, address);
     const ours = hassguardScan(scannerNs, address);
     nmapTimes.push(nmap.ms);
     ourTimes.push(ours.ms);
-    same &&= nmap.open.join(",") === ours.open.join(",") && ours.open.join(",") === expected;
+    check("nmap", run, nmap.open);
+    check("hassguard", run, ours.open);
+    if (publicPath) {
+      const viaSocket = hassguardScan(scannerNs, address, "net.Socket");
+      publicTimes.push(viaSocket.ms);
+      check("hassguard through net.Socket", run, viaSocket.open);
+    }
   }
+  const seconds = (times: number[]) => `${(median(times) / 1000).toFixed(2)} s`;
   const ratio = median(ourTimes) / median(nmapTimes);
   return (
-    `${label.padEnd(28)} nmap ${(median(nmapTimes) / 1000).toFixed(2)} s, hassguard ${(median(ourTimes) / 1000).toFixed(2)} s` +
-    ` (median of ${runs}; ratio hassguard/nmap ${ratio.toFixed(2)}); same open ports: ${same ? "yes" : "NO"}`
+    `${label.padEnd(28)} nmap ${seconds(nmapTimes)}, hassguard ${seconds(ourTimes)}` +
+    (publicPath ? ` (through net.Socket: ${seconds(publicTimes)})` : "") +
+    ` (median of ${runs}; ratio hassguard/nmap ${ratio.toFixed(2)}); same open ports: ${misses.length === 0 ? "yes" : `NO (${misses.join("; ")})`}`
   );
 }
 
@@ -119,7 +126,7 @@ async function loopback(lines: string[], firewalled: boolean): Promise<void> {
       // one run: nmap needs over a minute and a half here
       lines.push(compare("loopback, all else dropped", ns, "127.0.0.1", 1));
     } else {
-      lines.push(compare("loopback (namespace)", ns, "127.0.0.1"));
+      lines.push(compare("loopback (namespace)", ns, "127.0.0.1", RUNS, true));
     }
   } finally {
     listeners?.kill("SIGKILL");
@@ -128,50 +135,24 @@ async function loopback(lines: string[], firewalled: boolean): Promise<void> {
 }
 
 async function delayedLink(delayMs: number, lines: string[]): Promise<void> {
-  const tag = `${process.pid % 10000}`;
-  const [scanner, target] = [`hgb-a-${tag}`, `hgb-b-${tag}`];
-  const [tapA, tapB] = [`hgta${tag}`, `hgtb${tag}`];
-  let forwarder: ChildProcess | undefined;
-  let listeners: ChildProcess | undefined;
-  ip(["netns", "add", scanner]);
-  ip(["netns", "add", target]);
+  const link = await openDelayedLink("hgb", delayMs, "10.231.0");
   try {
-    forwarder = await startReady(["python3", path.join(ROOT, "bench/delay-link.py"), tapA, tapB, String(delayMs)], {
-      stdinOpen: true,
-    });
-    for (const [ns, tap, address] of [
-      [scanner, tapA, "10.231.0.1/24"],
-      [target, tapB, "10.231.0.2/24"],
-    ] as const) {
-      ip(["link", "set", tap, "netns", ns]);
-      ip(["-n", ns, "link", "set", "lo", "up"]);
-      ip(["-n", ns, "link", "set", tap, "txqueuelen", "10000"]);
-      ip(["-n", ns, "addr", "add", address, "dev", tap]);
-      ip(["-n", ns, "link", "set", tap, "up"]);
-    }
-    listeners = await startReady([
+    await link.startReady([
       "ip",
-      ...inNs(target, [
+      ...inNs(link.targetNs, [
         process.execPath,
         "--import",
         "tsx",
         path.join(ROOT, "bench/scan-child.ts"),
         "listen",
-        "10.231.0.2",
+        link.targetAddress,
         OPEN_PORTS.join(","),
       ]),
     ]);
-    lines.push(compare(`namespace pair, +${delayMs} ms each way`, scanner, "10.231.0.2"));
+    const label = `namespace pair, +${delayMs} ms each way`;
+    lines.push(compare(label, link.scannerNs, link.targetAddress, RUNS, delayMs === 1));
   } finally {
-    listeners?.kill("SIGKILL");
-    forwarder?.kill("SIGKILL");
-    for (const ns of [scanner, target]) {
-      try {
-        ip(["netns", "delete", ns]);
-      } catch {
-        // already gone
-      }
-    }
+    link.remove();
   }
 }
 

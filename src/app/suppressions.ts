@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import picomatch from "picomatch";
 import { parse } from "yaml";
 import { z } from "zod";
 import { type Finding, formatLocation } from "../model/finding.js";
@@ -62,10 +63,15 @@ export function applySuppressions(
 ): { kept: Finding[]; suppressed: SuppressedFinding[] } {
   const kept: Finding[] = [];
   const suppressed: SuppressedFinding[] = [];
+  const matchers = suppressions.map((s) => ({
+    suppression: s,
+    id: globMatcher(s.id),
+    path: s.path === undefined ? undefined : globMatcher(s.path),
+  }));
   for (const finding of findings) {
-    const match = suppressions.find(
-      (s) => globMatch(s.id, finding.id) && (s.path === undefined || globMatch(s.path, locationPath(finding))),
-    );
+    const match = matchers.find(
+      (m) => m.id(finding.id) && (m.path === undefined || m.path(locationPath(finding))),
+    )?.suppression;
     if (match === undefined) kept.push(finding);
     else
       suppressed.push({
@@ -81,13 +87,14 @@ function locationPath(finding: Finding): string {
   return finding.location && "file" in finding.location ? finding.location.file : formatLocation(finding.location);
 }
 
-/** `*` matches within a path segment, `**` across segments; everything else literally. */
-export function globMatch(pattern: string, value: string): boolean {
-  const regex = pattern
-    .split(/(\*\*|\*)/)
-    .map((part) => (part === "**" ? ".*" : part === "*" ? "[^/]*" : part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")))
-    .join("");
-  return new RegExp(`^${regex}$`).test(value);
+/**
+ * A glob on check ids and finding locations, by picomatch: `*` within a path segment, `**` across segments,
+ * `?`, `[...]` and `{a,b}` as in a shell. Dotted names (`.storage/auth`) match like any other, and a leading
+ * `!` is a literal character, never a negation: a suppression only ever removes what it names, so one typo
+ * cannot hide every other finding.
+ */
+export function globMatcher(pattern: string): (value: string) => boolean {
+  return picomatch(pattern, { dot: true, nonegate: true });
 }
 
 export function suppressionsPath(configDir: string | undefined): string {

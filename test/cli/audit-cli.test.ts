@@ -2,7 +2,6 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { globMatch } from "../../src/app/suppressions.js";
 import { PROJECT_ROOT, runCli } from "../helpers/cli.js";
 import { makeTree, removeTree } from "../helpers/tree.js";
 import { copyFixtureHome } from "../storage/fixture-home.js";
@@ -140,15 +139,5 @@ describe("output to a pipe that closes early", () => {
     expect(result.stdout.split("\n").filter(Boolean)).toHaveLength(1);
     expect(result.stderr).not.toMatch(/EPIPE|Unhandled/);
     expect(result.status).toBe(0);
-  });
-});
-
-describe("suppression globs", () => {
-  it("match within and across path segments", () => {
-    expect(globMatch("http/*", "http/ip-ban-disabled")).toBe(true);
-    expect(globMatch("http/*", "auth/x")).toBe(false);
-    expect(globMatch("www/**", "www/a/b/c.yaml")).toBe(true);
-    expect(globMatch("www/*", "www/a/b.yaml")).toBe(false);
-    expect(globMatch("a.b", "axb")).toBe(false);
   });
 });

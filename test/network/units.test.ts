@@ -6,7 +6,6 @@ import { tlsCertExpired } from "../../src/checks/network/tls-cert-expired.js";
 import type { Facts } from "../../src/model/facts.js";
 import type { PortReport } from "../../src/model/network-facts.js";
 import { PLAIN_HTTP_FIRST_PORTS } from "../../src/sources/network/dispatch.js";
-import { maskedCloseFrame, parseTextFrame } from "../../src/sources/network/http-client.js";
 import { parsePortList, selectPorts, TOP_PORTS } from "../../src/sources/network/ports.js";
 import { RttEstimator } from "../../src/sources/network/rtt.js";
 import { WindowController } from "../../src/sources/network/window.js";
@@ -52,14 +51,6 @@ describe("requests that are not what the server speaks", () => {
   it("asks Home Assistant's port in plain HTTP first, so aiohttp never gets a TLS ClientHello", () => {
     expect(PLAIN_HTTP_FIRST_PORTS).toContain(8123);
     for (const tlsPort of [443, 8443, 8883, 8884]) expect(PLAIN_HTTP_FIRST_PORTS).not.toContain(tlsPort);
-  });
-  it("leaves a WebSocket with a masked close frame, status 1000 (RFC 6455 §5.5.1)", () => {
-    const frame = maskedCloseFrame();
-    expect(frame[0]).toBe(0x88); // FIN + close
-    expect(frame[1]).toBe(0x82); // masked, 2 bytes of payload
-    const mask = frame.subarray(2, 6);
-    const status = Buffer.from(frame.subarray(6, 8).map((b, i) => b ^ (mask[i] ?? 0)));
-    expect(status.readUInt16BE(0)).toBe(1000);
   });
 });
 
@@ -154,16 +145,5 @@ describe("scanner timing", () => {
     }
     expect(dropped.window()).toBe(4096);
     expect(dropped.shortestRttMs()).toBeUndefined(); // no answer, no round-trip estimate
-  });
-});
-
-describe("WebSocket frames", () => {
-  it("reads a complete unmasked text frame and nothing incomplete", () => {
-    const text = '{"type":"auth_required","ha_version":"2023.11.3"}';
-    const frame = Buffer.concat([Buffer.from([0x81, text.length]), Buffer.from(text)]);
-    expect(parseTextFrame(frame)).toBe(text);
-    expect(parseTextFrame(frame.subarray(0, 10))).toBeUndefined();
-    expect(parseTextFrame(Buffer.from([0x82, 1, 0]))).toBeUndefined(); // binary, not text
-    expect(parseTextFrame(Buffer.from([0x81, 127, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]))).toBeUndefined();
   });
 });

@@ -1,11 +1,11 @@
-import { randomBytes } from "node:crypto";
-import type { Socket } from "node:net";
+import WebSocket from "ws";
 import { type Bounds, openSocket, readBounded, type Target, writeQuietly } from "./socket-io.js";
 
 /**
  * A minimal HTTP/1.1 client over a raw socket. Node's `http` module bounds idle time, not total time or
  * size; a probe must survive a peer that drips one byte a second, so every request here has a hard deadline
- * and byte cap. Only GET, only `Connection: close`; never credentials.
+ * and byte cap. Only GET, only `Connection: close`; never credentials. The WebSocket hello at the end speaks
+ * through the `ws` package, inside the same kind of bounds.
  */
 
 export interface HttpResponse {
@@ -142,32 +142,38 @@ export async function httpGet(
 export interface WebSocketHello {
   /** Status of the upgrade request (101 when it succeeded). */
   status: number;
+  /** Header names lower-cased, in arrival order. */
   headers: [string, string][];
-  /** The first text frame the server sent unasked, when it sent one within the bounds. */
+  /** The first message the server sent unasked, when it was text and came within the bounds. */
   firstText?: string;
 }
 
 /** How long we wait for the server to answer our close frame before we hang up anyway. */
 const CLOSE_HANDSHAKE_MS = 1000;
 
-/**
- * A client close frame (RFC 6455 §5.5.1), status 1000 "normal closure". Client frames must be masked
- * (§5.3); the mask need not be secret, only present.
- */
-export function maskedCloseFrame(): Buffer {
-  const mask = randomBytes(4);
-  const payload = Buffer.from([0x03, 0xe8]); // 1000
-  const masked = Buffer.from(payload.map((byte, i) => byte ^ (mask[i % 4] ?? 0)));
-  return Buffer.concat([Buffer.from([0x88, 0x80 | payload.length]), mask, masked]);
+/** Node's `rawHeaders` ([name, value, name, value...]) as lower-cased pairs in arrival order. */
+function headerPairs(raw: readonly string[]): [string, string][] {
+  const pairs: [string, string][] = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) pairs.push([(raw[i] ?? "").toLowerCase(), raw[i + 1] ?? ""]);
+  return pairs;
 }
 
 /**
- * Opens a WebSocket, reads the server's first text frame and closes with a proper close frame. Home
- * Assistant sends `{"type":"auth_required","ha_version":...}` before any authentication; we never answer
- * it, so no login is attempted. What Home Assistant does with each way of leaving (cited in probes/http.ts):
- * a text frame would be an authentication attempt (a failed login); a close frame ends the connection
- * quietly; a connection dropped without a close frame is logged by 2023.x as a warning ("Disconnected:
- * Received non-Text message."). So we send the close frame and wait (bounded) for the server's own.
+ * Opens a WebSocket (the `ws` package, over a socket opened and bounded by socket-io.ts), reads the server's
+ * first message and closes with a proper close frame. Home Assistant sends
+ * `{"type":"auth_required","ha_version":...}` before any authentication; we never answer it, so no login is
+ * attempted. What Home Assistant does with each way of leaving (cited in probes/http.ts): a text frame would
+ * be an authentication attempt (a failed login); a close frame ends the connection quietly; a connection
+ * dropped without a close frame is logged by 2023.x as a warning ("Disconnected: Received non-Text
+ * message."). So we send nothing but the upgrade request and a close frame (status 1000): no automatic pong
+ * either, and we wait (bounded) for the server's own close frame.
+ *
+ * Bounds against a hostile peer: the whole exchange ends by `bounds.timeoutMs` (plus at most the close
+ * handshake, itself cut at the same deadline), the upgrade answer's head is held to Node's HTTP parser limit
+ * (at most 16 KiB), a message to `bounds.maxBytes` (`maxPayload`, which `ws` checks on the announced length
+ * before buffering), and compression is not offered, so nothing inflates. The answer is read by Node's HTTP
+ * parser, stricter than `parseHead`: a malformed head (a stray CR) gives no hello, as a peer that does not
+ * speak HTTP does; aiohttp's answers are well-formed (recorded: pre-onboarding/08-websocket-hello.json).
  */
 export async function webSocketHello(
   target: Target,
@@ -177,66 +183,52 @@ export async function webSocketHello(
   const deadline = Date.now() + bounds.timeoutMs;
   const socket = await openSocket(target, bounds.timeoutMs);
   if (socket === undefined) return undefined;
-  try {
-    const key = randomBytes(16).toString("base64");
-    writeQuietly(
-      socket,
-      requestHead(target, path, {
-        Upgrade: "websocket",
-        Connection: "Upgrade",
-        "Sec-WebSocket-Key": key,
-        "Sec-WebSocket-Version": "13",
-      }),
-    );
-    let head: ParsedHead | undefined;
-    const result = await readBounded(
-      socket,
-      { timeoutMs: Math.max(1, deadline - Date.now()), maxBytes: bounds.maxBytes },
-      (data) => {
-        if (looksLikeHttp(data) === false) return true;
-        head ??= parseHead(data);
-        if (head === undefined) return false;
-        if (head.status !== 101) return bodyComplete(head, data);
-        return parseTextFrame(data.subarray(head.bodyStart)) !== undefined;
-      },
-    );
-    head ??= parseHead(result.data);
-    if (head === undefined) return undefined;
-    const firstText = head.status === 101 ? parseTextFrame(result.data.subarray(head.bodyStart)) : undefined;
-    if (head.status === 101 && !result.ended) await closeHandshake(socket, deadline);
-    return { status: head.status, headers: head.headers, ...(firstText === undefined ? {} : { firstText }) };
-  } finally {
-    socket.destroy();
-  }
-}
-
-/** Sends our close frame and waits until the server closes too (its close frame or the end of the stream). */
-async function closeHandshake(socket: Socket, deadline: number): Promise<void> {
-  writeQuietly(socket, maskedCloseFrame());
-  await readBounded(
-    socket,
-    { timeoutMs: Math.max(1, Math.min(CLOSE_HANDSHAKE_MS, deadline - Date.now())), maxBytes: 4096 },
-    (data) => data.length >= 2 && ((data[0] ?? 0) & 0x0f) === 0x8,
-  );
-}
-
-/** The payload of a complete, unmasked text frame at the start of `data` (RFC 6455 §5.2). */
-export function parseTextFrame(data: Buffer): string | undefined {
-  if (data.length < 2) return undefined;
-  const opcode = (data[0] ?? 0) & 0x0f;
-  let length = (data[1] ?? 0) & 0x7f;
-  let offset = 2;
-  if (length === 126) {
-    if (data.length < 4) return undefined;
-    length = data.readUInt16BE(2);
-    offset = 4;
-  } else if (length === 127) {
-    if (data.length < 10) return undefined;
-    const big = data.readBigUInt64BE(2);
-    if (big > BigInt(data.length)) return undefined;
-    length = Number(big);
-    offset = 10;
-  }
-  if (opcode !== 1 || data.length < offset + length) return undefined;
-  return data.subarray(offset, offset + length).toString("utf8");
+  const hostHeader = target.servername ?? (target.host.includes(":") ? `[${target.host}]` : target.host);
+  const url = `${target.tls ? "wss" : "ws"}://${hostHeader}:${target.port}${path}`;
+  return new Promise((resolve) => {
+    let answer: WebSocketHello | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    let settled = false;
+    const finish = () => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      ws.terminate();
+      socket.destroy();
+      resolve(answer);
+    };
+    /** Our close frame, then the server's (or the end of the connection), at most until the deadline. */
+    const leave = () => {
+      clearTimeout(timer);
+      if (ws.readyState !== WebSocket.OPEN) return finish();
+      ws.close(1000);
+      timer = setTimeout(finish, Math.max(1, Math.min(CLOSE_HANDSHAKE_MS, deadline - Date.now())));
+    };
+    const ws = new WebSocket(url, {
+      // the socket is already connected (and through TLS when asked): the request goes over it
+      createConnection: () => socket,
+      headers: { "User-Agent": "hassguard-scan", Accept: "*/*" },
+      maxHeaderSize: Math.min(bounds.maxBytes, 16 * 1024),
+      maxPayload: bounds.maxBytes,
+      perMessageDeflate: false,
+      autoPong: false,
+      followRedirects: false,
+    });
+    ws.on("upgrade", (response) => {
+      answer = { status: response.statusCode ?? 101, headers: headerPairs(response.rawHeaders) };
+    });
+    ws.on("unexpected-response", (request, response) => {
+      answer = { status: response.statusCode ?? 0, headers: headerPairs(response.rawHeaders) };
+      request.destroy();
+      finish();
+    });
+    ws.once("message", (data: Buffer, isBinary: boolean) => {
+      if (answer !== undefined && !isBinary) answer.firstText = data.toString("utf8");
+      leave();
+    });
+    // an invalid handshake, a message over the byte bound, a reset: what arrived before still counts
+    ws.on("error", () => {});
+    ws.on("close", finish);
+    timer = setTimeout(leave, Math.max(1, deadline - Date.now()));
+  });
 }

@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type {
   StorageAuth,
   StorageCredential,
@@ -6,33 +7,74 @@ import type {
   StorageUser,
   TokenType,
 } from "../../model/storage-facts.js";
-import type { FieldReader } from "./fields.js";
+import {
+  dataObject,
+  entryList,
+  type FieldReader,
+  flag,
+  optionalDate,
+  optionalNumber,
+  optionalString,
+  requiredString,
+  secretField,
+  stringList,
+  unreadField,
+} from "./fields.js";
 import { isRecord } from "./store-file.js";
 
 /** `auth/const.py`: the built-in admin group. */
 export const GROUP_ID_ADMIN = "system-admin";
 
-const USER_FIELDS = ["id", "group_ids", "is_owner", "is_active", "name", "system_generated", "local_only"] as const;
-const GROUP_FIELDS = ["id", "name", "policy"] as const;
-const CREDENTIAL_FIELDS = ["id", "user_id", "auth_provider_type", "auth_provider_id", "data"] as const;
-const TOKEN_FIELDS = [
-  "id",
-  "user_id",
-  "client_id",
-  "client_name",
-  "client_icon",
-  "token_type",
-  "created_at",
-  "access_token_expiration",
-  "token",
-  "jwt_key",
-  "last_used_at",
-  "last_used_ip",
-  "expire_at",
-  "credential_id",
-  "version",
-] as const;
-const TOKEN_TYPES: readonly TokenType[] = ["normal", "system", "long_lived_access_token"];
+const TOKEN_TYPES = ["normal", "system", "long_lived_access_token"] as const satisfies readonly TokenType[];
+
+/**
+ * `.storage/auth` version 1, as `auth/auth_store.py` writes and loads it. Strict: a field not listed here is
+ * reported as unexpected (another Home Assistant version wrote the file).
+ */
+const authData = z.strictObject({
+  users: entryList,
+  groups: entryList,
+  credentials: entryList,
+  refresh_tokens: entryList,
+});
+const groupEntry = z.strictObject({ id: requiredString, name: optionalString, policy: unreadField });
+const credentialEntry = z.strictObject({
+  id: requiredString,
+  user_id: requiredString,
+  auth_provider_type: requiredString,
+  auth_provider_id: optionalString,
+  // only the login name is kept (`homeassistant` credentials: `{"username": ...}`)
+  data: z
+    .unknown()
+    .transform((data) => (isRecord(data) && typeof data.username === "string" ? data.username : undefined)),
+});
+const userEntry = z.strictObject({
+  id: requiredString,
+  group_ids: stringList,
+  is_owner: flag(false),
+  is_active: flag(false),
+  name: optionalString,
+  system_generated: flag(false),
+  local_only: flag(false),
+});
+const tokenEntry = z.strictObject({
+  id: requiredString,
+  user_id: requiredString,
+  client_id: optionalString,
+  client_name: optionalString,
+  client_icon: unreadField,
+  token_type: z.enum(TOKEN_TYPES, { error: "is not a known token type; skipped" }).nullish(),
+  created_at: optionalDate,
+  access_token_expiration: optionalNumber,
+  // the secrets: only whether they are there is read, never their value
+  token: secretField,
+  jwt_key: secretField,
+  last_used_at: optionalDate,
+  last_used_ip: optionalString,
+  expire_at: optionalNumber,
+  credential_id: optionalString,
+  version: optionalString,
+});
 
 /**
  * Parses the `data` of `.storage/auth` (version 1) the way `auth/auth_store.py` loads it, keeping every
@@ -40,74 +82,51 @@ const TOKEN_TYPES: readonly TokenType[] = ["normal", "system", "long_lived_acces
  * person names; the reader fills those in from the other stores.
  */
 export function parseAuth(data: unknown, reader: FieldReader): StorageAuth | undefined {
-  if (!isRecord(data)) {
-    reader.problems.push("`data` is not an object");
-    return undefined;
-  }
-  reader.noteUnknown(data, ["users", "groups", "credentials", "refresh_tokens"], "data");
+  const object = dataObject(data, reader);
+  const lists = object === undefined ? undefined : reader.read(authData, object, "data");
+  if (lists === undefined) return undefined;
 
-  const groups: StorageGroup[] = [];
-  for (const [index, raw] of reader.objectList(data, "groups", "data").entries()) {
-    const where = `groups[${index}]`;
-    reader.noteUnknown(raw, GROUP_FIELDS, "groups");
-    const id = reader.string(raw, "id", where);
-    if (id !== undefined) groups.push({ id, name: reader.optionalString(raw, "name", where) });
-  }
+  const groups: StorageGroup[] = reader
+    .entries(lists.groups, "groups", groupEntry)
+    .map(({ entry }) => ({ id: entry.id, name: entry.name }));
 
-  const credentials: StorageCredential[] = [];
-  for (const [index, raw] of reader.objectList(data, "credentials", "data").entries()) {
-    const where = `credentials[${index}]`;
-    reader.noteUnknown(raw, CREDENTIAL_FIELDS, "credentials");
-    const id = reader.string(raw, "id", where);
-    const userId = reader.string(raw, "user_id", where);
-    const providerType = reader.string(raw, "auth_provider_type", where);
-    if (id === undefined || userId === undefined || providerType === undefined) continue;
-    const credential: StorageCredential = {
-      id,
-      userId,
-      providerType,
-      providerId: reader.optionalString(raw, "auth_provider_id", where),
-    };
-    const username = isRecord(raw.data) ? raw.data.username : undefined;
-    if (typeof username === "string") credential.username = username;
-    credentials.push(credential);
-  }
+  const credentials: StorageCredential[] = reader
+    .entries(lists.credentials, "credentials", credentialEntry)
+    .map(({ entry: raw }) => ({
+      id: raw.id,
+      userId: raw.user_id,
+      providerType: raw.auth_provider_type,
+      providerId: raw.auth_provider_id,
+      ...(raw.data === undefined ? {} : { username: raw.data }),
+    }));
 
-  const users: StorageUser[] = [];
-  for (const [index, raw] of reader.objectList(data, "users", "data").entries()) {
-    const where = `users[${index}]`;
-    reader.noteUnknown(raw, USER_FIELDS, "users");
-    const id = reader.string(raw, "id", where);
-    if (id === undefined) continue;
-    const groupIds = reader.stringList(raw, "group_ids", where);
-    const isOwner = reader.boolean(raw, "is_owner", where, false);
-    const isActive = reader.boolean(raw, "is_active", where, false);
-    const own = credentials.filter((credential) => credential.userId === id);
-    users.push({
-      id,
-      name: reader.optionalString(raw, "name", where),
-      groupIds,
-      isOwner,
-      isActive,
-      systemGenerated: reader.boolean(raw, "system_generated", where, false),
-      localOnly: reader.boolean(raw, "local_only", where, false),
+  const users: StorageUser[] = reader.entries(lists.users, "users", userEntry).map(({ entry: raw }) => {
+    const own = credentials.filter((credential) => credential.userId === raw.id);
+    return {
+      id: raw.id,
+      name: raw.name,
+      groupIds: raw.group_ids,
+      isOwner: raw.is_owner,
+      isActive: raw.is_active,
+      systemGenerated: raw.system_generated,
+      localOnly: raw.local_only,
       // auth/models.py: `is_admin` is owner, or active and in the admin group.
-      isAdmin: isOwner || (isActive && groupIds.includes(GROUP_ID_ADMIN)),
+      isAdmin: raw.is_owner || (raw.is_active && raw.group_ids.includes(GROUP_ID_ADMIN)),
       usernames: own.flatMap((credential) =>
         credential.providerType === "homeassistant" && credential.username !== undefined ? [credential.username] : [],
       ),
       credentialTypes: [...new Set(own.map((credential) => credential.providerType))],
       mfaModules: [],
-    });
-  }
+    };
+  });
 
   const userIds = new Set(users.map((user) => user.id));
   const refreshTokens: StorageRefreshToken[] = [];
-  for (const [index, raw] of reader.objectList(data, "refresh_tokens", "data").entries()) {
-    const token = parseToken(raw, `refresh_tokens[${index}]`, reader);
+  for (const { entry, where } of reader.entries(lists.refresh_tokens, "refresh_tokens", tokenEntry)) {
+    const token = tokenOf(entry);
     if (token === undefined) continue;
     if (!userIds.has(token.userId)) {
-      reader.problems.push(`refresh_tokens[${index}]: belongs to a user that is not in \`users\`; skipped`);
+      reader.problems.push(`${where}: belongs to a user that is not in \`users\`; skipped`);
       continue;
     }
     refreshTokens.push(token);
@@ -115,42 +134,25 @@ export function parseAuth(data: unknown, reader: FieldReader): StorageAuth | und
   return { users, groups, credentials, refreshTokens };
 }
 
-function parseToken(raw: Record<string, unknown>, where: string, reader: FieldReader): StorageRefreshToken | undefined {
-  reader.noteUnknown(raw, TOKEN_FIELDS, "refresh_tokens");
-  const id = reader.string(raw, "id", where);
-  const userId = reader.string(raw, "user_id", where);
-  if (id === undefined || userId === undefined) return undefined;
+/** A refresh token as Home Assistant loads it, or undefined for one it drops. */
+function tokenOf(raw: z.output<typeof tokenEntry>): StorageRefreshToken | undefined {
   // auth_store.py: tokens without a jwt_key (written before 0.76) are dropped on load; they cannot be used.
-  if (typeof raw.jwt_key !== "string" || raw.jwt_key.length === 0) return undefined;
-  const clientId = reader.optionalString(raw, "client_id", where);
-  const rawType = raw.token_type;
-  let tokenType: TokenType;
-  if (rawType === undefined || rawType === null) {
-    // auth_store.py: a missing type loads as "system" without a client, "normal" with one.
-    tokenType = clientId === null ? "system" : "normal";
-  } else if (typeof rawType === "string" && (TOKEN_TYPES as readonly string[]).includes(rawType)) {
-    tokenType = rawType as TokenType;
-  } else {
-    reader.problems.push(`${where}: unknown \`token_type\`; skipped`);
-    return undefined;
-  }
-  const expireSeconds = reader.optionalNumber(raw, "expire_at", where);
+  if (!raw.jwt_key) return undefined;
+  // auth_store.py: a missing type loads as "system" without a client, "normal" with one.
+  const tokenType = raw.token_type ?? (raw.client_id === null ? "system" : "normal");
   const token: StorageRefreshToken = {
-    id,
-    userId,
+    id: raw.id,
+    userId: raw.user_id,
     tokenType,
-    clientId,
-    clientName: reader.optionalString(raw, "client_name", where),
-    lastUsedIp: reader.optionalString(raw, "last_used_ip", where),
-    expireAt: expireSeconds === null ? null : new Date(expireSeconds * 1000),
-    credentialId: reader.optionalString(raw, "credential_id", where),
-    haVersion: reader.optionalString(raw, "version", where),
+    clientId: raw.client_id,
+    clientName: raw.client_name,
+    lastUsedIp: raw.last_used_ip,
+    expireAt: raw.expire_at === null ? null : new Date(raw.expire_at * 1000),
+    credentialId: raw.credential_id,
+    haVersion: raw.version,
   };
-  const createdAt = reader.optionalDate(raw, "created_at", where);
-  if (createdAt !== undefined) token.createdAt = createdAt;
-  const lastUsedAt = reader.optionalDate(raw, "last_used_at", where);
-  if (lastUsedAt !== undefined) token.lastUsedAt = lastUsedAt;
-  const accessExpiration = reader.optionalNumber(raw, "access_token_expiration", where);
-  if (accessExpiration !== null) token.accessTokenExpirationSeconds = accessExpiration;
+  if (raw.created_at !== undefined) token.createdAt = raw.created_at;
+  if (raw.last_used_at !== undefined) token.lastUsedAt = raw.last_used_at;
+  if (raw.access_token_expiration !== null) token.accessTokenExpirationSeconds = raw.access_token_expiration;
   return token;
 }

@@ -1,6 +1,13 @@
+import { z } from "zod";
 import type { CoreConfigFacts, OnboardingState, PersonEntry } from "../../model/storage-facts.js";
-import type { FieldReader } from "./fields.js";
-import { isRecord } from "./store-file.js";
+import {
+  dataObject,
+  entryList,
+  type FieldReader,
+  optionalString,
+  requiredString,
+  requiredStringList,
+} from "./fields.js";
 
 /** `onboarding/const.py` (2023.x–2026): every step must be done for onboarding to be over. */
 export const ONBOARDING_STEPS = ["user", "core_config", "analytics", "integration"] as const;
@@ -12,86 +19,63 @@ export interface ProviderLogin {
   passwordBase64: string;
 }
 
-/** `.storage/auth_provider.homeassistant`: `{"users": [{"username", "password"}]}`. */
-export function parseProviderLogins(data: unknown, reader: FieldReader): ProviderLogin[] {
-  if (!isRecord(data)) {
-    reader.problems.push("`data` is not an object");
-    return [];
-  }
-  reader.noteUnknown(data, ["users"], "data");
-  const logins: ProviderLogin[] = [];
-  for (const [index, raw] of reader.objectList(data, "users", "data").entries()) {
-    const where = `users[${index}]`;
-    reader.noteUnknown(raw, ["username", "password"], "users");
-    const username = reader.string(raw, "username", where);
-    const password = reader.string(raw, "password", where);
-    if (username !== undefined && password !== undefined) logins.push({ username, passwordBase64: password });
-  }
-  return logins;
-}
+/** `.storage/auth_provider.homeassistant`: `{"users": [{"username", "password"}]}` (strict: other fields are noted). */
+const providerData = z.strictObject({ users: entryList });
+const providerLogin = z.strictObject({ username: requiredString, password: requiredString });
 
-/**
- * `.storage/auth_module.totp` (`{"users": {user_id: secret}}`) and `.storage/auth_module.notify`
- * (`{"users": {user_id: {notify_service, target}}}`): only which users are enrolled is kept.
- */
-export function parseMfaEnrolment(data: unknown, reader: FieldReader): string[] {
-  if (!isRecord(data)) {
-    reader.problems.push("`data` is not an object");
-    return [];
-  }
-  reader.noteUnknown(data, ["users"], "data");
-  const users = data.users;
-  if (!isRecord(users)) {
-    reader.problems.push("data: `users` is not an object");
-    return [];
-  }
-  return Object.keys(users);
-}
+/** `.storage/auth_module.totp` (`{user_id: secret}`) and `.storage/auth_module.notify` (`{user_id: {...}}`). */
+const mfaData = z.strictObject({ users: z.record(z.string(), z.unknown(), { error: "is not an object" }) });
 
 /** `.storage/onboarding`: `{"done": [steps]}`. */
+const onboardingData = z.strictObject({ done: requiredStringList });
+
+/** `.storage/person` (version 2): `{"items": [{id, name, user_id, ...}]}`; other fields are not ours to judge. */
+const personData = z.object({ items: entryList });
+const personEntry = z.object({ id: requiredString, name: requiredString, user_id: optionalString });
+
+/** `.storage/core.config`: many settings; only the words a password may be made of are read. */
+const coreConfigData = z.object({ location_name: optionalString, time_zone: optionalString, country: optionalString });
+
+export function parseProviderLogins(data: unknown, reader: FieldReader): ProviderLogin[] {
+  const object = dataObject(data, reader);
+  const lists = object === undefined ? undefined : reader.read(providerData, object, "data");
+  if (lists === undefined) return [];
+  return reader
+    .entries(lists.users, "users", providerLogin)
+    .map(({ entry }) => ({ username: entry.username, passwordBase64: entry.password }));
+}
+
+/** Only which users are enrolled is kept: never a TOTP secret or a notify target. */
+export function parseMfaEnrolment(data: unknown, reader: FieldReader): string[] {
+  const object = dataObject(data, reader);
+  const enrolment = object === undefined ? undefined : reader.read(mfaData, object, "data");
+  return enrolment === undefined ? [] : Object.keys(enrolment.users);
+}
+
 export function parseOnboarding(data: unknown, reader: FieldReader): OnboardingState | undefined {
-  if (!isRecord(data)) {
-    reader.problems.push("`data` is not an object");
-    return undefined;
-  }
-  reader.noteUnknown(data, ["done"], "data");
-  if (!Array.isArray(data.done)) {
-    reader.problems.push("data: `done` is not a list");
-    return undefined;
-  }
-  const done = reader.stringList(data, "done", "data");
+  const object = dataObject(data, reader);
+  const onboarding = object === undefined ? undefined : reader.read(onboardingData, object, "data");
+  if (onboarding === undefined) return undefined;
+  const { done } = onboarding;
   return { done, pending: ONBOARDING_STEPS.filter((step) => !done.includes(step)) };
 }
 
-/** `.storage/person` (version 2): `{"items": [{id, name, user_id, device_trackers, picture?}]}`. */
 export function parsePersons(data: unknown, reader: FieldReader): PersonEntry[] {
-  if (!isRecord(data)) {
-    reader.problems.push("`data` is not an object");
-    return [];
-  }
-  const persons: PersonEntry[] = [];
-  for (const [index, raw] of reader.objectList(data, "items", "data").entries()) {
-    const where = `items[${index}]`;
-    const id = reader.string(raw, "id", where);
-    const name = reader.string(raw, "name", where);
-    if (id === undefined || name === undefined) continue;
-    persons.push({ id, name, userId: reader.optionalString(raw, "user_id", where) });
-  }
-  return persons;
+  const object = dataObject(data, reader);
+  const lists = object === undefined ? undefined : reader.read(personData, object, "data");
+  if (lists === undefined) return [];
+  return reader
+    .entries(lists.items, "items", personEntry)
+    .map(({ entry }) => ({ id: entry.id, name: entry.name, userId: entry.user_id }));
 }
 
-/** `.storage/core.config`: the home's name, time zone and country (words a password may be made of). */
 export function parseCoreConfig(data: unknown, reader: FieldReader): CoreConfigFacts | undefined {
-  if (!isRecord(data)) {
-    reader.problems.push("`data` is not an object");
-    return undefined;
-  }
+  const object = dataObject(data, reader);
+  const config = object === undefined ? undefined : reader.read(coreConfigData, object, "data");
+  if (config === undefined) return undefined;
   const facts: CoreConfigFacts = {};
-  const locationName = reader.optionalString(data, "location_name", "data");
-  if (locationName !== null) facts.locationName = locationName;
-  const timeZone = reader.optionalString(data, "time_zone", "data");
-  if (timeZone !== null) facts.timeZone = timeZone;
-  const country = reader.optionalString(data, "country", "data");
-  if (country !== null) facts.country = country;
+  if (config.location_name !== null) facts.locationName = config.location_name;
+  if (config.time_zone !== null) facts.timeZone = config.time_zone;
+  if (config.country !== null) facts.country = config.country;
   return facts;
 }

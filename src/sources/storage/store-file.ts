@@ -1,5 +1,6 @@
 import { lstat, open } from "node:fs/promises";
 import path from "node:path";
+import { z } from "zod";
 import type { SourceError } from "../../model/errors.js";
 import type { StorageFileInfo } from "../../model/storage-facts.js";
 
@@ -21,6 +22,19 @@ export type StoreReadResult =
   | { kind: "absent" }
   | { kind: "error"; info?: StorageFileInfo; error: SourceError }
   | { kind: "ok"; document: StoreDocument };
+
+const NOT_A_STORE = "has no integer `version`: not a Home Assistant store file";
+
+/**
+ * The envelope `helpers/storage.py` writes around every store: `{version, minor_version, key, data}`.
+ * `minor_version` came later (absent: 1); what `data` holds is each store's own schema.
+ */
+const envelopeSchema = z.object({
+  version: z.number({ error: NOT_A_STORE }).int(NOT_A_STORE),
+  minor_version: z.number().catch(1),
+  key: z.unknown().optional(),
+  data: z.unknown().optional(),
+});
 
 export function storageError(file: string, message: string): SourceError {
   return { source: "storage", file, message };
@@ -76,16 +90,12 @@ export async function readStoreFile(
     return { kind: "error", info, error: storageError(relative, jsonFault(text, error)) };
   }
   if (!isRecord(parsed)) return { kind: "error", info, error: storageError(relative, "is not a JSON object") };
-  const { version, minor_version: minorVersion, key, data } = parsed;
-  if (typeof version !== "number" || !Number.isInteger(version)) {
-    return {
-      kind: "error",
-      info,
-      error: storageError(relative, "has no integer `version`: not a Home Assistant store file"),
-    };
+  const envelope = envelopeSchema.safeParse(parsed);
+  if (!envelope.success) {
+    return { kind: "error", info, error: storageError(relative, envelope.error.issues[0]?.message ?? NOT_A_STORE) };
   }
+  const { version, minor_version: minor, key, data } = envelope.data;
   info.version = version;
-  const minor = typeof minorVersion === "number" ? minorVersion : 1;
   info.minorVersion = minor;
   if (key !== name) {
     return {

@@ -158,7 +158,8 @@ export async function startHaStandIn(state: HaState, hostOrOptions: string | Sta
       if (pathOnly === "/api/websocket" && !isBanned) {
         const key = /^sec-websocket-key:\s*(.+)$/im.exec(head)?.[1]?.trim() ?? "";
         const accept = createHash("sha1").update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest("base64");
-        socket.write(ws.handshake.replace(/^Sec-WebSocket-Accept: .*$/m, `Sec-WebSocket-Accept: ${accept}\r`));
+        // only the value is replaced: the recorded line keeps its own CRLF (a stray CR is a malformed head)
+        socket.write(ws.handshake.replace(/^Sec-WebSocket-Accept: [^\r\n]*/m, `Sec-WebSocket-Accept: ${accept}`));
         socket.write(textFrame(ws.firstFrame));
         awaitAuthMessage(
           socket,

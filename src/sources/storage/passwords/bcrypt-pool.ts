@@ -17,28 +17,18 @@ export interface BcryptJobResult {
   ms: number;
 }
 
+/** What each worker is started with. */
+export interface BcryptWorkerData {
+  /** The @node-rs/bcrypt entry point the worker loads. */
+  bcryptPath: string;
+}
+
 /**
- * The worker's code, run with `eval: true`: the same plain JavaScript works under tsx/vitest (TypeScript
- * sources) and from dist/, with no loader and no build step for a separate worker file. It checks the
- * deadline before every hash so the pool stops within one hash (~0.25 s at cost 12) of the budget.
+ * The worker's module (a checked JavaScript file: it says why), beside this one in `src/` and in `dist/`.
+ * Started with an empty `execArgv`: the parent's flags (`--import tsx` under tests) would load a TypeScript
+ * loader that this file does not need into every worker.
  */
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require("node:worker_threads");
-const { verifySync } = require(workerData.bcryptPath);
-parentPort.on("message", (job) => {
-  const started = performance.now();
-  let tested = 0;
-  let match = -1;
-  for (let i = 0; i < job.candidates.length; i++) {
-    if (Date.now() >= job.deadline) break;
-    let ok = false;
-    try { ok = verifySync(job.candidates[i], job.hash); } catch { ok = false; }
-    tested++;
-    if (ok) { match = i; break; }
-  }
-  parentPort.postMessage({ tested, match, ms: performance.now() - started });
-});
-`;
+const WORKER_MODULE = new URL("./bcrypt-worker.js", import.meta.url);
 
 /** Absolute path of the @node-rs/bcrypt entry point, resolved from here so a global install works. */
 function bcryptEntry(): string {
@@ -72,9 +62,9 @@ export class BcryptPool {
     readonly size: number,
     bcryptPath: string = bcryptEntry(),
   ) {
-    const workerData = { bcryptPath };
+    const workerData: BcryptWorkerData = { bcryptPath };
     this.workers = Array.from({ length: Math.max(1, size) }, () => {
-      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData });
+      const worker = new Worker(WORKER_MODULE, { workerData, execArgv: [] });
       // A pool that nobody awaits must not keep the process alive.
       worker.unref();
       this.queues.set(worker, []);
