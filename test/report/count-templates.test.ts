@@ -106,8 +106,7 @@ describe("sentences with counts read right at 0, 1 and many", () => {
     const summary = (problems: number, unknown: number) => {
       const reader = new FieldReader();
       for (let i = 0; i < problems; i++) reader.problems.push(`problem ${i}`);
-      if (unknown > 0)
-        reader.noteUnknown(Object.fromEntries(Array.from({ length: unknown }, (_, i) => [`f${i}`, 1])), [], "entry 0");
+      for (let i = 0; i < unknown; i++) reader.unknownFields.set(`f${i}`, "entry 0");
       return reader.summary(2);
     };
     expect(summary(0, 0)).toEqual([]);
