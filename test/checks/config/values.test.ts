@@ -182,6 +182,7 @@ describe("credentials inside command lines", () => {
     for (const text of [
       "curl -u admin:$(cat /config/.nas_pw) https://nas.lan",
       'curl -u "$NAS_USER:$NAS_PASS" https://nas.lan',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell variable, as the owner writes it
       "curl -u admin:${NAS_PASS} https://nas.lan",
       "curl -H \"Authorization: Bearer {{ states('input_text.token') }}\" https://api",
       "curl -H 'Authorization: Bearer $TOKEN' https://api",
