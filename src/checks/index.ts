@@ -1,12 +1,176 @@
-import type { Check } from "../model/check.js";
-import { configChecks } from "./config/index.js";
-import { instanceChecks } from "./instance/index.js";
-import { networkChecks } from "./network/index.js";
-import { storageChecks } from "./storage/index.js";
+import type { Check, CheckArea } from "../model/check.js";
+import type { FactKind } from "../model/facts.js";
+import { appdaemonHttpNoPassword } from "./config/appdaemon-http-no-password.js";
+import { authCommandLineProvider } from "./config/auth-command-line-provider.js";
+import { authLegacyApiPassword } from "./config/auth-legacy-api-password.js";
+import { authTrustedNetworksBroad } from "./config/auth-trusted-networks-broad.js";
+import { authTrustedNetworksBypass } from "./config/auth-trusted-networks-bypass.js";
+import { authTrustedNetworksWithBroadProxies } from "./config/auth-trusted-networks-with-broad-proxies.js";
+import { backupsArchiveInConfig } from "./config/backups-archive-in-config.js";
+import { credentialInFile } from "./config/credential-in-file.js";
+import { secretFilePermissions } from "./config/file-permissions.js";
+import { secretsGitTracked } from "./config/git-tracked.js";
+import { httpBroadTrustedProxies } from "./config/http-broad-trusted-proxies.js";
+import { httpCorsWildcard } from "./config/http-cors-wildcard.js";
+import { httpForwardedWithoutProxies } from "./config/http-forwarded-without-proxies.js";
+import { httpIpBanDisabled } from "./config/http-ip-ban-disabled.js";
+import { httpLegacyApiPassword } from "./config/http-legacy-api-password.js";
+import { httpLoginThresholdUnset } from "./config/http-login-threshold-unset.js";
+import { httpNoTls } from "./config/http-no-tls.js";
+import { httpSslProfileIntermediate } from "./config/http-ssl-profile-intermediate.js";
+import { httpYamlIgnoredAfterMigration } from "./config/http-yaml-ignored.js";
+import { inlineCredential } from "./config/inline-credential.js";
+import { integrationsNoTls } from "./config/integrations-no-tls.js";
+import { integrationsVerifySslDisabled } from "./config/integrations-verify-ssl-disabled.js";
+import { ipBansSelfBanRisk } from "./config/ip-bans-self-ban-risk.js";
+import { privacyPersonalData } from "./config/privacy-personal-data.js";
+import { storageInGit } from "./config/storage-in-git.js";
+import { undefinedSecret } from "./config/undefined-secret.js";
+import { versionKnownAdvisories } from "./config/version-known-advisories.js";
+import { wwwPublicFiles } from "./config/www-public-files.js";
+import { wwwSensitiveFile } from "./config/www-sensitive-file.js";
+import { zigbee2mqttFrontendOpen } from "./config/zigbee2mqtt-frontend-open.js";
+import { zigbee2mqttNetworkKeyInline } from "./config/zigbee2mqtt-network-key-inline.js";
+import { haNoFrameOptions } from "./network/ha-no-frame-options.js";
+import { haOnboardingOpen } from "./network/ha-onboarding-open.js";
+import { haPlainHttp } from "./network/ha-plain-http.js";
+import { haReachable } from "./network/ha-reachable.js";
+import { haScannerBanned } from "./network/ha-scanner-banned.js";
+import { haTrustedNetworksOffered } from "./network/ha-trusted-networks.js";
+import { haVulnerableVersion } from "./network/ha-vulnerable-version.js";
+import { httpNoHsts } from "./network/http-no-hsts.js";
+import { httpServerVersion } from "./network/http-server-version.js";
+import { mqttAnonymous } from "./network/mqtt-anonymous.js";
+import { mqttTopicsLeak } from "./network/mqtt-topics-leak.js";
+import { smbGuestShares } from "./network/smb-guest-shares.js";
+import { smbShareListOpen } from "./network/smb-share-list-open.js";
+import { smbSigningNotRequired } from "./network/smb-signing-not-required.js";
+import { smb1Enabled } from "./network/smb1-enabled.js";
+import { sshNoAuthentication } from "./network/ssh-no-authentication.js";
+import { sshPasswordAuth } from "./network/ssh-password-auth.js";
+import { sshWeakAlgorithms } from "./network/ssh-weak-algorithms.js";
+import { tlsCertExpired } from "./network/tls-cert-expired.js";
+import { tlsNameMismatch } from "./network/tls-name-mismatch.js";
+import { tlsOldProtocol } from "./network/tls-old-protocol.js";
+import { tlsSelfSigned } from "./network/tls-self-signed.js";
+import { tlsWeakKey } from "./network/tls-weak-key.js";
+import { tlsWeakSignature } from "./network/tls-weak-signature.js";
+import { upnpPortForward } from "./network/upnp-port-forward.js";
+import { adminNotLocalOnly } from "./storage/admin-not-local-only.js";
+import { adminsList } from "./storage/admins.js";
+import { inactiveUserTokens } from "./storage/inactive-user-tokens.js";
+import { longLivedTokens } from "./storage/long-lived-tokens.js";
+import { mfaNotSetUp } from "./storage/mfa-not-set-up.js";
+import { neverExpiringTokens } from "./storage/never-expiring-tokens.js";
+import { onboardingNotFinished } from "./storage/onboarding-not-finished.js";
+import { privateStoreModes } from "./storage/private-file-modes.js";
+import { tokenPublicAddress } from "./storage/token-public-address.js";
+import { trustedUsersUnknown } from "./storage/trusted-users-unknown.js";
+import { unusedAdmins } from "./storage/unused-admins.js";
+import { unusedTokens } from "./storage/unused-tokens.js";
+import { usersNoMfa } from "./storage/users-no-mfa.js";
+import { weakPasswords } from "./storage/weak-passwords.js";
 
-/** Every check hassguard knows, area by area. */
-export const allChecks: readonly Check[] = [...configChecks, ...storageChecks, ...networkChecks, ...instanceChecks];
+/**
+ * Every check hassguard knows, in catalogue order: the one registry. A check module that is not listed here
+ * fails test/checks/registry.test.ts, and so does a listed check whose file does not follow the naming rule
+ * (CONTRIBUTING.md, "Adding a check").
+ */
+export const allChecks: readonly Check[] = [
+  // ---- config ----
+  // secrets
+  inlineCredential,
+  undefinedSecret,
+  secretFilePermissions,
+  secretsGitTracked,
+  storageInGit,
+  credentialInFile,
+  // http
+  httpNoTls,
+  httpIpBanDisabled,
+  httpLoginThresholdUnset,
+  httpForwardedWithoutProxies,
+  httpBroadTrustedProxies,
+  httpCorsWildcard,
+  httpLegacyApiPassword,
+  httpSslProfileIntermediate,
+  httpYamlIgnoredAfterMigration,
+  // auth providers
+  authTrustedNetworksBypass,
+  authTrustedNetworksBroad,
+  authTrustedNetworksWithBroadProxies,
+  authLegacyApiPassword,
+  authCommandLineProvider,
+  // sharing, public files, bans, integrations, backups, version
+  privacyPersonalData,
+  wwwPublicFiles,
+  wwwSensitiveFile,
+  ipBansSelfBanRisk,
+  integrationsNoTls,
+  integrationsVerifySslDisabled,
+  backupsArchiveInConfig,
+  versionKnownAdvisories,
+  // software beside Home Assistant in the same folder
+  zigbee2mqttFrontendOpen,
+  zigbee2mqttNetworkKeyInline,
+  appdaemonHttpNoPassword,
+  // ---- storage ----
+  onboardingNotFinished,
+  weakPasswords,
+  usersNoMfa,
+  mfaNotSetUp,
+  adminsList,
+  unusedAdmins,
+  adminNotLocalOnly,
+  inactiveUserTokens,
+  longLivedTokens,
+  unusedTokens,
+  tokenPublicAddress,
+  neverExpiringTokens,
+  privateStoreModes,
+  trustedUsersUnknown,
+  // ---- network ----
+  // Home Assistant over HTTP(S)
+  haOnboardingOpen,
+  haVulnerableVersion,
+  haTrustedNetworksOffered,
+  haPlainHttp,
+  haNoFrameOptions,
+  haScannerBanned,
+  haReachable,
+  httpNoHsts,
+  httpServerVersion,
+  // TLS
+  tlsOldProtocol,
+  tlsCertExpired,
+  tlsSelfSigned,
+  tlsNameMismatch,
+  tlsWeakKey,
+  tlsWeakSignature,
+  // SSH, MQTT, SMB and UPnP (protocol probes)
+  sshNoAuthentication,
+  sshPasswordAuth,
+  sshWeakAlgorithms,
+  mqttAnonymous,
+  mqttTopicsLeak,
+  smbGuestShares,
+  smbShareListOpen,
+  smb1Enabled,
+  smbSigningNotRequired,
+  upnpPortForward,
+];
 
+/** The checks of one area (the folder they live in). */
+export function checksOf(area: CheckArea): Check[] {
+  return allChecks.filter((check) => check.area === area);
+}
+
+/** The checks that read a kind of facts, needed or used: `hassguard scan` runs those that read the network. */
+export function checksReading(kind: FactKind): Check[] {
+  return allChecks.filter((check) => check.needs.includes(kind) || check.uses.includes(kind));
+}
+
+/** The check with this id, or the one that was known by it before a rename. */
 export function findCheck(id: string): Check | undefined {
-  return allChecks.find((check) => check.id === id);
+  return allChecks.find((check) => check.id === id) ?? allChecks.find((check) => check.formerIds.includes(id));
 }

@@ -1,11 +1,12 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { networkChecks } from "../../src/checks/network/index.js";
+import { checksOf } from "../../src/checks/index.js";
 import { runChecks } from "../../src/model/engine.js";
 import type { Facts } from "../../src/model/facts.js";
 import type { Finding } from "../../src/model/finding.js";
 import type { NetworkFacts, PortReport } from "../../src/model/network-facts.js";
+import { readAdvisories } from "../../src/sources/advisories.js";
 import { scanNetwork } from "../../src/sources/network/index.js";
 import { type HaState, type StandIn, startHaStandIn } from "./helpers/ha-standin.js";
 
@@ -31,12 +32,12 @@ describe("Home Assistant over HTTP (recorded 2023.11.3 responses)", () => {
     expect(result.errors).toEqual([]);
     const all: Facts = {
       network: facts,
+      advisories: (await readAdvisories()).facts,
       missing: {},
       errors: [],
-      options: { passwordBudgetSeconds: 0 },
       now: new Date(),
     };
-    findings = runChecks(networkChecks, all).findings;
+    findings = runChecks(checksOf("network"), all).findings;
   });
   afterAll(async () => {
     await Promise.all([...standIns.values()].map((s) => s.close()));

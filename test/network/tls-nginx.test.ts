@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { networkChecks } from "../../src/checks/network/index.js";
+import { checksOf } from "../../src/checks/index.js";
 import { runChecks } from "../../src/model/engine.js";
 import type { Facts } from "../../src/model/facts.js";
 import type { NetworkFacts } from "../../src/model/network-facts.js";
@@ -25,10 +25,9 @@ describe("TLS and HTTPS probes against nginx", () => {
       network: facts,
       missing: {},
       errors: [],
-      options: { passwordBudgetSeconds: 0 },
       now: new Date(),
     };
-    return runChecks(networkChecks, all).findings;
+    return runChecks(checksOf("network"), all).findings;
   };
   const idsAt = (name: string) =>
     findings()

@@ -2,7 +2,7 @@ import { chmodSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { hashSync } from "@node-rs/bcrypt";
 import { afterEach, describe, expect, it } from "vitest";
-import { storageChecks } from "../../src/checks/storage/index.js";
+import { checksOf } from "../../src/checks/index.js";
 import type { ConfigFacts } from "../../src/model/config-facts.js";
 import { runChecks } from "../../src/model/engine.js";
 import type { Facts } from "../../src/model/facts.js";
@@ -38,12 +38,11 @@ async function audit(root: string, now = FIXTURE_NOW, config?: ConfigFacts, cand
   const facts: Facts = {
     missing: {},
     errors,
-    options: { passwordBudgetSeconds: budget },
     now,
     ...(storage ? { storage } : {}),
     ...(config ? { config } : {}),
   };
-  const run = runChecks(storageChecks, facts);
+  const run = runChecks(checksOf("storage"), facts);
   expect(run.errors).toEqual([]);
   return run.findings;
 }

@@ -1,6 +1,7 @@
 import { defineCheck } from "../../model/check.js";
 import type { FindingDraft } from "../../model/finding.js";
-import { affects, isVersion, loadAdvisories } from "../advisories.js";
+import { isVersion } from "../../model/ha-version.js";
+import { affects } from "../advisories.js";
 
 export const versionKnownAdvisories = defineCheck({
   id: "version/known-advisories",
@@ -8,7 +9,7 @@ export const versionKnownAdvisories = defineCheck({
   severity: "high",
   area: "config",
   checklist: "updates",
-  needs: ["config"],
+  needs: ["config", "advisories"],
   description:
     "`.HA_VERSION` records the Home Assistant release that last ran this configuration. Published advisories " +
     "(GitHub security advisories, CVEs) affect that release; their details are public, and scanners look for " +
@@ -37,7 +38,7 @@ export const versionKnownAdvisories = defineCheck({
         },
       ];
     }
-    const advisories = loadAdvisories();
+    const advisories = facts.advisories;
     const findings: FindingDraft[] = [];
     for (const advisory of advisories.matchable) {
       if (!affects(advisory, version)) continue;

@@ -1,5 +1,4 @@
-import { defineCheck } from "../../model/check.js";
-import type { Facts } from "../../model/facts.js";
+import { type CheckFacts, defineCheck } from "../../model/check.js";
 import type { FindingDraft } from "../../model/finding.js";
 import { contains, parseNetwork } from "../config/ip-ranges.js";
 import { hostPort, type OpenPort, openPorts } from "./open-ports.js";
@@ -10,7 +9,10 @@ const UNBAN =
   "an address that is not banned. Then scan again.";
 
 /** The `ip_bans.yaml` entry that covers the address this machine scanned from, if any. */
-function banOfScanner(facts: Facts, open: OpenPort): { address: string; bannedAt?: string } | undefined {
+function banOfScanner(
+  facts: CheckFacts<"network", "config">,
+  open: OpenPort,
+): { address: string; bannedAt?: string } | undefined {
   const client = open.port.http?.clientAddress;
   if (client === undefined) return undefined;
   return facts.config?.ipBans.find((ban) => {
@@ -26,6 +28,7 @@ export const haScannerBanned = defineCheck({
   area: "network",
   checklist: "ip-ban",
   needs: ["network"],
+  uses: ["config"],
   description:
     "Every request from this machine got `403 Forbidden`, the WebSocket included: that is how Home Assistant's " +
     "`http` integration answers an address listed in `ip_bans.yaml`, before any page is served. So the Home " +

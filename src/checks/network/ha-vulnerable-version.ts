@@ -8,7 +8,7 @@ export const haVulnerableVersion = defineCheck({
   severity: "high",
   area: "network",
   checklist: "updates",
-  needs: ["network"],
+  needs: ["network", "advisories"],
   description:
     "Home Assistant tells every visitor its exact version: the first WebSocket message, sent before any login, " +
     'is `{"type":"auth_required","ha_version":...}`. hassguard reads it and compares it with the advisories ' +
@@ -28,7 +28,7 @@ export const haVulnerableVersion = defineCheck({
       const version = open.port.http?.homeAssistant?.version;
       if (version === undefined) return [];
       // the same parser and ranges as the configuration audit's version/known-advisories
-      const matched = advisoriesAffecting(version);
+      const matched = advisoriesAffecting(version, facts.advisories);
       const worst = matched[0];
       if (worst === undefined) return [];
       const list = matched.map(

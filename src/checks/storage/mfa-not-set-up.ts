@@ -11,6 +11,7 @@ export const mfaNotSetUp = defineCheck({
   area: "storage",
   checklist: "mfa",
   needs: ["storage"],
+  uses: ["config"],
   description:
     "Home Assistant offers an authenticator-app module (TOTP) by default, and optionally a notify module that " +
     "sends a code through a notify service, but no one in this home has enrolled in either: there is no " +

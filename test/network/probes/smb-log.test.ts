@@ -1,7 +1,8 @@
 import { chmodSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { probeSmb, type SmbProbeResult } from "../../../src/sources/network/probes/smb.js";
+import type { SmbProbeResult } from "../../../src/model/network-probes.js";
+import { probeSmb } from "../../../src/sources/network/probes/smb.js";
 import { networkFacts, networkFindings } from "./helpers/facts.js";
 import { startSamba } from "./helpers/samba.js";
 import { type Daemon, tempDir } from "./helpers/services.js";
