@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { advisoriesAffecting } from "../../src/checks/advisories.js";
-import type { AdvisoryIndex } from "../../src/model/advisory-facts.js";
 import { haNoFrameOptions } from "../../src/checks/network/ha-no-frame-options.js";
 import { haTrustedNetworksOffered } from "../../src/checks/network/ha-trusted-networks.js";
 import { tlsCertExpired } from "../../src/checks/network/tls-cert-expired.js";
+import type { AdvisoryIndex } from "../../src/model/advisory-facts.js";
 import type { Facts } from "../../src/model/facts.js";
 import type { PortReport } from "../../src/model/network-facts.js";
 import { readAdvisories } from "../../src/sources/advisories.js";

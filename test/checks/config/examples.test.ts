@@ -44,7 +44,9 @@ describe("examples/insecure-home", () => {
     });
     const { facts, findings } = await audit(root);
     const fired = new Set(findings.map((f) => f.id));
-    const missing = checksOf("config").map((c) => c.id).filter((id) => !fired.has(id) && !EXCLUSIVE.includes(id));
+    const missing = checksOf("config")
+      .map((c) => c.id)
+      .filter((id) => !fired.has(id) && !EXCLUSIVE.includes(id));
     expect(missing).toEqual([]);
     for (const id of EXCLUSIVE) expect(checksOf("config").some((c) => c.id === id)).toBe(true);
     expect(findings.some((f) => f.severity === "critical")).toBe(true);
