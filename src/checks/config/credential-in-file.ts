@@ -73,7 +73,6 @@ export const credentialInFile = defineCheck({
   ],
   run(facts) {
     const config = facts.config;
-    if (config === undefined) return [];
     const loaded = new Set(config.loadedFiles);
     const findings: FindingDraft[] = [];
     const seenInFiles = new Set<string>();

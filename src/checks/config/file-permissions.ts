@@ -37,7 +37,7 @@ export const secretFilePermissions = defineCheck({
   ],
   run(facts) {
     const config = facts.config;
-    if (config === undefined || !looksLive(config)) return [];
+    if (!looksLive(config)) return [];
     const findings: FindingDraft[] = [];
     for (const file of config.files) {
       // the .storage auth files have their own check with the storage facts: report each file once

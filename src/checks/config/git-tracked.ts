@@ -44,7 +44,6 @@ export const secretsGitTracked = defineCheck({
   ],
   run(facts) {
     const config = facts.config;
-    if (config === undefined) return [];
     return gitExposureFindings(
       config,
       isSecretFile,

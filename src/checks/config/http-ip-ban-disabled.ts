@@ -25,7 +25,6 @@ export const httpIpBanDisabled = defineCheck({
   ],
   run(facts) {
     const config = facts.config;
-    if (config === undefined) return [];
     const http = httpView(config);
     const entry = http.settings?.entries.findLast((e) => e.key === "ip_ban_enabled");
     if (entry === undefined || !isFalse(entry.value)) return [];

@@ -24,7 +24,6 @@ export const httpLoginThresholdUnset = defineCheck({
   ],
   run(facts) {
     const config = facts.config;
-    if (config === undefined) return [];
     const http = httpView(config);
     if (http.source === "unread") return []; // an unread file says nothing about what is unset
     // with bans also turned off both findings stand: turning bans back on alone still bans nobody

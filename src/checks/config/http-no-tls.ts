@@ -28,7 +28,6 @@ export const httpNoTls = defineCheck({
   ],
   run(facts) {
     const config = facts.config;
-    if (config === undefined) return [];
     const http = httpView(config);
     if (http.source === "unread") return []; // an unread file says nothing about what is unset
     if (scalarSetting(http.settings, "ssl_certificate") !== undefined) return [];

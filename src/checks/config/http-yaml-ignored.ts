@@ -21,7 +21,6 @@ export const httpYamlIgnoredAfterMigration = defineCheck({
   sources: ["homeassistant/components/http/config.py@374f8c6c0ea4fb449c8fdc9ba96f4ad5c33ec565 (yaml_migration_done)"],
   run(facts) {
     const config = facts.config;
-    if (config === undefined) return [];
     const http = httpView(config);
     if (http.ignoredYaml === undefined) return [];
     const entry = getEntry(config.merged, "http");

@@ -32,7 +32,6 @@ export const inlineCredential = defineCheck({
   ],
   run(facts) {
     const config = facts.config;
-    if (config === undefined) return [];
     const findings: FindingDraft[] = [];
     const seen = new Set<string>();
     // packages are part of the configuration tree (under homeassistant: packages:), so one walk covers them

@@ -39,7 +39,6 @@ export const storageInGit = defineCheck({
   ],
   run(facts) {
     const config = facts.config;
-    if (config === undefined) return [];
     return gitExposureFindings(
       config,
       isAccessStorageFile,

@@ -23,7 +23,6 @@ export const undefinedSecret = defineCheck({
   ],
   run(facts) {
     const config = facts.config;
-    if (config === undefined) return [];
     return config.secretReferences
       .filter((ref) => !ref.found)
       .map((ref) => ({

@@ -25,7 +25,7 @@ export const versionKnownAdvisories = defineCheck({
   ],
   run(facts) {
     const config = facts.config;
-    const haVersion = config?.haVersion;
+    const haVersion = config.haVersion;
     if (haVersion === undefined) return [];
     const version = haVersion.version.trim();
     const location = { file: haVersion.file, line: 1, column: 1 };

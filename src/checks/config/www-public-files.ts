@@ -21,7 +21,6 @@ export const wwwPublicFiles = defineCheck({
   sources: [...WWW_SOURCES],
   run(facts) {
     const config = facts.config;
-    if (config === undefined) return [];
     const files = wwwFiles(config);
     if (files.length === 0) return [];
     const listed = files.slice(0, LISTED).map((f) => publicUrlOf(f.path));

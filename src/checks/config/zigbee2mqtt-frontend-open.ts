@@ -30,7 +30,6 @@ export const zigbee2mqttFrontendOpen = defineCheck({
   ],
   run(facts) {
     const config = facts.config;
-    if (config === undefined) return [];
     const findings: FindingDraft[] = [];
     for (const companion of companionsOf(config, "zigbee2mqtt")) {
       const frontend = get(companion.root, "frontend");

@@ -35,7 +35,7 @@ export const upnpPortForward = defineCheck({
     "shared seeds: ha-docs-securing-checklist.md (remote access without exposing services)",
   ],
   run(facts) {
-    const upnp = facts.network?.upnp;
+    const upnp = facts.network.upnp;
     if (upnp === undefined) return [];
     return upnp.mappings
       .filter((mapping) => mapping.enabled)

@@ -22,7 +22,7 @@ export const adminNotLocalOnly = defineCheck({
     "homeassistant/components/auth/login_flow.py (local_only users refused from remote addresses)",
   ],
   run(facts) {
-    const auth = facts.storage?.auth;
+    const auth = facts.storage.auth;
     if (auth === undefined) return [];
     const findings: FindingDraft[] = [];
     for (const user of humanUsers(auth)) {

@@ -22,7 +22,7 @@ export const adminsList = defineCheck({
     "shared ha-facts.md §3",
   ],
   run(facts) {
-    const auth = facts.storage?.auth;
+    const auth = facts.storage.auth;
     if (auth === undefined) return [];
     const admins = humanUsers(auth).filter((user) => user.isAdmin);
     if (admins.length === 0) return [];

@@ -21,7 +21,7 @@ export const inactiveUserTokens = defineCheck({
     "homeassistant/auth/auth_store.py (tokens are removed only with the user or one by one)",
   ],
   run(facts) {
-    const auth = facts.storage?.auth;
+    const auth = facts.storage.auth;
     if (auth === undefined) return [];
     const findings: FindingDraft[] = [];
     for (const user of auth.users) {

@@ -23,7 +23,7 @@ export const longLivedTokens = defineCheck({
     "shared fixtures ha/2023.11.3/onboarding (a long-lived token created over the WebSocket)",
   ],
   run(facts) {
-    const auth = facts.storage?.auth;
+    const auth = facts.storage.auth;
     if (auth === undefined) return [];
     const findings: FindingDraft[] = [];
     for (const token of auth.refreshTokens) {

@@ -27,7 +27,7 @@ export const mfaNotSetUp = defineCheck({
   ],
   run(facts) {
     const storage = facts.storage;
-    if (storage?.auth === undefined) return [];
+    if (storage.auth === undefined) return [];
     const findings: FindingDraft[] = [];
     const modulesEntry = getEntry(getPath(facts.config?.configuration, "homeassistant"), "auth_mfa_modules");
     if (modulesEntry !== undefined) {

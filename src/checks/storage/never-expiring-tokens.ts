@@ -23,7 +23,7 @@ export const neverExpiringTokens = defineCheck({
     "shared ha-facts.md §3 (expiry on use)",
   ],
   run(facts) {
-    const auth = facts.storage?.auth;
+    const auth = facts.storage.auth;
     if (auth === undefined) return [];
     const findings: FindingDraft[] = [];
     for (const token of auth.refreshTokens) {

@@ -28,7 +28,6 @@ export const onboardingNotFinished = defineCheck({
   ],
   run(facts) {
     const storage = facts.storage;
-    if (storage === undefined) return [];
     // onboarding/__init__.py: at start, a missing `user` step is marked done if an owner exists (made on the
     // command line or by a restore). Without a readable auth store, a login in the provider stands in for one.
     const haveOwner =

@@ -32,7 +32,6 @@ export const privateStoreModes = defineCheck({
   ],
   run(facts) {
     const storage = facts.storage;
-    if (storage === undefined) return [];
     const findings: FindingDraft[] = [];
     for (const file of storage.files) {
       const why = PRIVATE_STORES[file.name];

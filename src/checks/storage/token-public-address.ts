@@ -22,7 +22,7 @@ export const tokenPublicAddress = defineCheck({
     "an open port.",
   sources: ["homeassistant/auth/models.py (RefreshToken.last_used_ip)", "shared ha-facts.md §3"],
   run(facts) {
-    const auth = facts.storage?.auth;
+    const auth = facts.storage.auth;
     if (auth === undefined) return [];
     const findings: FindingDraft[] = [];
     for (const token of auth.refreshTokens) {

@@ -25,8 +25,8 @@ export const trustedUsersUnknown = defineCheck({
   ],
   run(facts) {
     const config = facts.config;
-    const auth = facts.storage?.auth;
-    if (config === undefined || auth === undefined) return [];
+    const auth = facts.storage.auth;
+    if (auth === undefined) return [];
     const userIds = new Set(auth.users.map((user) => user.id));
     const groupIds = new Set(auth.groups.map((group) => group.id));
     const findings: FindingDraft[] = [];

@@ -18,7 +18,7 @@ export const unusedAdmins = defineCheck({
     "create it again when it is really needed.",
   sources: ["homeassistant/auth/models.py (User.is_admin, RefreshToken.last_used_at)", "shared ha-facts.md §3"],
   run(facts) {
-    const auth = facts.storage?.auth;
+    const auth = facts.storage.auth;
     if (auth === undefined) return [];
     const admins = humanUsers(auth).filter((user) => user.isAdmin && user.isActive);
     if (admins.length < 2) return [];

@@ -22,7 +22,7 @@ export const unusedTokens = defineCheck({
     "shared ha-facts.md §3",
   ],
   run(facts) {
-    const auth = facts.storage?.auth;
+    const auth = facts.storage.auth;
     if (auth === undefined) return [];
     const findings: FindingDraft[] = [];
     for (const token of auth.refreshTokens) {

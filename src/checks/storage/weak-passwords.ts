@@ -45,8 +45,8 @@ export const weakPasswords = defineCheck({
   ],
   run(facts) {
     const storage = facts.storage;
-    const audit = storage?.passwordAudit;
-    if (storage === undefined || audit === undefined) return [];
+    const audit = storage.passwordAudit;
+    if (audit === undefined) return [];
     const findings: FindingDraft[] = [];
     for (const result of audit.users) {
       if (result.match !== undefined) {
