@@ -37,7 +37,6 @@ import { haPlainHttp } from "./network/ha-plain-http.js";
 import { haReachable } from "./network/ha-reachable.js";
 import { haScannerBanned } from "./network/ha-scanner-banned.js";
 import { haTrustedNetworksOffered } from "./network/ha-trusted-networks.js";
-import { haVulnerableVersion } from "./network/ha-vulnerable-version.js";
 import { httpNoHsts } from "./network/http-no-hsts.js";
 import { httpServerVersion } from "./network/http-server-version.js";
 import { mqttAnonymous } from "./network/mqtt-anonymous.js";
@@ -132,7 +131,6 @@ export const allChecks: readonly Check[] = [
   // ---- network ----
   // Home Assistant over HTTP(S)
   haOnboardingOpen,
-  haVulnerableVersion,
   haTrustedNetworksOffered,
   haPlainHttp,
   haNoFrameOptions,

@@ -23,6 +23,13 @@ export function renderMarkdown(report: Report): string {
       out.push(`- **Check:** \`${f.id}\` ([docs](${f.docs}))`);
       if (where !== "") out.push(`- **Where:** \`${where}\``);
       if (f.evidence !== undefined) out.push(`- **Evidence:** \`${f.evidence.replaceAll("`", "'")}\``);
+      for (const s of f.alsoSeen ?? []) {
+        const at = formatLocation(s.location);
+        const evidence = s.evidence === undefined ? "" : ` — \`${s.evidence.replaceAll("`", "'")}\``;
+        out.push(
+          `- **Also seen:** ${at === "" ? "" : `\`${at}\` `}(\`${s.id}\`): ${escapeMarkdown(s.message)}${evidence}`,
+        );
+      }
       out.push("", escapeMarkdown(f.message), "", `**Fix:** ${escapeMarkdown(f.remediation)}`, "");
     }
   }

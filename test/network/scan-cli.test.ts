@@ -96,9 +96,23 @@ describe("hassguard audit --host", () => {
     const report = JSON.parse(stdout) as Report;
     expect(report.targets).toMatchObject({ config: "examples/insecure-home", host: "127.0.0.1" });
     expect(report.network?.hosts[0]?.ports.map((p) => p.port)).toEqual([standIn.port]);
-    // the recorded instance is 2023.11.3: the WebSocket's version fingerprint matches published advisories
-    const version = report.findings.find((f) => f.id === "network/ha-vulnerable-version");
-    expect(version?.location).toEqual({ host: "127.0.0.1", port: standIn.port, protocol: "tcp" });
+    // the recorded instance is 2023.11.3, as is the example's .HA_VERSION: each advisory is one finding, at
+    // .HA_VERSION, with the WebSocket greeting as a second sighting, not a second finding
+    const versions = report.findings.filter((f) => f.id === "version/known-advisories");
+    expect(versions.some((f) => f.message.startsWith("CVE-2026-64825"))).toBe(true);
+    for (const version of versions) {
+      expect(version.location).toEqual({ file: ".HA_VERSION", line: 1, column: 1 });
+      expect(version.alsoSeen).toEqual([
+        {
+          id: "version/known-advisories",
+          message: `The WebSocket greeting at 127.0.0.1:${standIn.port} names the same release, 2023.11.3.`,
+          location: { host: "127.0.0.1", port: standIn.port, protocol: "tcp" },
+          evidence: expect.stringContaining("WebSocket auth_required: ha_version 2023.11.3"),
+        },
+      ]);
+    }
+    const advisoryIds = versions.map((f) => f.message.split(":")[0]);
+    expect(new Set(advisoryIds).size).toBe(advisoryIds.length);
     expect(report.findings.some((f) => f.id === "secrets/inline-credential")).toBe(true);
     expect(report.notChecked.some((n) => n.id.startsWith("network/"))).toBe(false);
   });

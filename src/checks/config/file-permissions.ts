@@ -1,6 +1,7 @@
 import path from "node:path";
 import { defineCheck } from "../../model/check.js";
 import type { FindingDraft } from "../../model/finding.js";
+import { problemKey } from "../../model/problems.js";
 import { judgeFile } from "./file-judgement.js";
 import { looksLive } from "./installation.js";
 import { holdsOnlyPlaceholders } from "./placeholder-secrets.js";
@@ -58,6 +59,7 @@ export const secretFilePermissions = defineCheck({
         message: `${file.path} is readable by ${others ? "every user on the machine" : "its group"} (mode ${mode})${harmless}.`,
         location: { file: file.path },
         evidence: `mode ${mode}`,
+        problem: problemKey.fileReadable(file.path),
       });
     }
     return findings;

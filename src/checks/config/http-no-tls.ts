@@ -1,6 +1,7 @@
 import { defineCheck } from "../../model/check.js";
 import type { FindingDraft } from "../../model/finding.js";
 import { maskUrlCredentials } from "../../model/mask.js";
+import { problemKey } from "../../model/problems.js";
 import { advertisedUrls, httpView, scalarSetting } from "./http-settings.js";
 import { hostLocality } from "./ip-ranges.js";
 import { at } from "./where.js";
@@ -41,6 +42,7 @@ export const httpNoTls = defineCheck({
         message: `\`${key}\`${source === "ui" ? " (set in the UI)" : ""} is ${locality === "remote" ? "a public" : "a LAN"} plain-HTTP address and ${http.label} sets no \`ssl_certificate\`: logins and tokens travel unencrypted.`,
         location: at(pos),
         evidence: `${key}: ${maskUrlCredentials(url.href)}`,
+        problem: problemKey.plainHttp(),
       });
     }
     return findings;

@@ -1,4 +1,5 @@
 import { defineCheck } from "../../model/check.js";
+import { problemKey } from "../../model/problems.js";
 import { hostPort, openPorts } from "./open-ports.js";
 
 export const haOnboardingOpen = defineCheck({
@@ -33,6 +34,7 @@ export const haOnboardingOpen = defineCheck({
           message: `Home Assistant at ${hostPort(open)} has not finished onboarding: its owner account does not exist yet, so the first visitor can create it.`,
           location: open.location,
           evidence: `GET /api/onboarding: ${steps?.map((s) => `${s.step}=${s.done ? "done" : "not done"}`).join(", ")}`,
+          problem: problemKey.onboardingOpen(),
         },
       ];
     });

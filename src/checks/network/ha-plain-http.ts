@@ -1,4 +1,5 @@
 import { defineCheck } from "../../model/check.js";
+import { problemKey } from "../../model/problems.js";
 import { hostPort, openPorts } from "./open-ports.js";
 
 export const haPlainHttp = defineCheck({
@@ -29,6 +30,7 @@ export const haPlainHttp = defineCheck({
           message: `Home Assistant at ${hostPort(open)} answers over plain HTTP: logins and tokens travel unencrypted.`,
           location: open.location,
           evidence: `http://${hostPort(open)}/ answered ${http.status}`,
+          problem: problemKey.plainHttp(),
         },
       ];
     });

@@ -1,5 +1,6 @@
 import { defineCheck } from "../../model/check.js";
 import type { FindingDraft } from "../../model/finding.js";
+import { problemKey } from "../../model/problems.js";
 import { hostPort, openPorts } from "./open-ports.js";
 
 /** Methods where the server checks something a person types (keyboard-interactive is PAM's password). */
@@ -56,6 +57,7 @@ export const sshPasswordAuth = defineCheck({
             (debugPort ? " on Home Assistant OS's debug port, which gives root on the host." : "."),
           location: open.location,
           evidence: `auth methods: ${open.port.ssh?.authMethods?.join(",")}; ${open.port.ssh?.banner ?? ""}`.trim(),
+          problem: problemKey.sshPasswordLogin(open.port.port),
         },
       ];
     });

@@ -1,5 +1,6 @@
 import { defineCheck } from "../../model/check.js";
 import type { FindingDraft } from "../../model/finding.js";
+import { problemKey } from "../../model/problems.js";
 
 export const onboardingNotFinished = defineCheck({
   id: "users/onboarding-not-finished",
@@ -42,6 +43,7 @@ export const onboardingNotFinished = defineCheck({
           message:
             "There is no `.storage/onboarding` record and no owner: Home Assistant offers owner creation to the first visitor.",
           location: { file: ".storage/auth" },
+          problem: problemKey.onboardingOpen(),
         });
       }
       return findings;
@@ -52,6 +54,7 @@ export const onboardingNotFinished = defineCheck({
           "Onboarding has not created the owner yet: anyone who can reach Home Assistant can create the owner account now, without logging in.",
         location: { file: ".storage/onboarding" },
         evidence: `done: [${onboarding.done.join(", ")}]`,
+        problem: problemKey.onboardingOpen(),
       });
     } else if (onboarding.pending.length > 0) {
       findings.push({

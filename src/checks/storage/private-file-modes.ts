@@ -1,5 +1,6 @@
 import { defineCheck } from "../../model/check.js";
 import type { FindingDraft } from "../../model/finding.js";
+import { problemKey } from "../../model/problems.js";
 
 /** The stores that must stay private to Home Assistant's account, and why (for the message). */
 const PRIVATE_STORES: Record<string, string> = {
@@ -46,6 +47,7 @@ export const privateStoreModes = defineCheck({
         message: `${file.path} is readable by ${world ? "every account on the machine" : "its group"} (mode ${mode}); it ${why}.`,
         location: { file: file.path },
         evidence: `mode ${mode}`,
+        problem: problemKey.fileReadable(file.path),
       });
     }
     return findings;
