@@ -49,9 +49,11 @@ export async function runAudit(options: AuditOptions): Promise<Report> {
   const clock = performance.now();
   const { facts, errors } = await gatherFacts(options, options.now ?? started);
   options.progress?.("running checks");
-  const run = runChecks(options.checks ?? allChecks, facts);
+  const checks = options.checks ?? allChecks;
+  const run = runChecks(checks, facts);
   // suppressions match the real paths; what leaves the pipeline has every secret value masked, paths included
-  const { kept, suppressed } = applySuppressions(run.findings, options.suppressions);
+  const formerIds = new Map(checks.map((check) => [check.id, check.formerIds]));
+  const { kept, suppressed } = applySuppressions(run.findings, options.suppressions, (id) => formerIds.get(id) ?? []);
   // after the suppressions: suppressing one check hides its sighting, not another source's
   const findings = mergeSameProblem(kept);
   const mask = secretValueMasker(facts.config);

@@ -55,16 +55,22 @@ export function readSuppressions(file: string): Suppression[] {
   }));
 }
 
-/** Splits findings into those still reported and those the owner accepted. */
+/**
+ * Splits findings into those still reported and those the owner accepted. A suppression's id (or glob) also
+ * matches a check's former ids, so a `.hassguard.yaml` or `--ignore` written before a rename keeps working.
+ */
 export function applySuppressions(
   findings: readonly Finding[],
   suppressions: readonly Suppression[],
+  formerIdsOf: (id: string) => readonly string[] = () => [],
 ): { kept: Finding[]; suppressed: SuppressedFinding[] } {
   const kept: Finding[] = [];
   const suppressed: SuppressedFinding[] = [];
   for (const finding of findings) {
+    const ids = [finding.id, ...formerIdsOf(finding.id)];
     const match = suppressions.find(
-      (s) => globMatch(s.id, finding.id) && (s.path === undefined || globMatch(s.path, locationPath(finding))),
+      (s) =>
+        ids.some((id) => globMatch(s.id, id)) && (s.path === undefined || globMatch(s.path, locationPath(finding))),
     );
     if (match === undefined) kept.push(finding);
     else

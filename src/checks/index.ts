@@ -7,9 +7,9 @@ import { authTrustedNetworksBroad } from "./config/auth-trusted-networks-broad.j
 import { authTrustedNetworksBypass } from "./config/auth-trusted-networks-bypass.js";
 import { authTrustedNetworksWithBroadProxies } from "./config/auth-trusted-networks-with-broad-proxies.js";
 import { backupsArchiveInConfig } from "./config/backups-archive-in-config.js";
-import { credentialInFile } from "./config/credential-in-file.js";
-import { secretFilePermissions } from "./config/file-permissions.js";
-import { secretsGitTracked } from "./config/git-tracked.js";
+import { credentialInFile } from "./config/secrets-credential-in-file.js";
+import { secretFilePermissions } from "./config/secrets-file-permissions.js";
+import { secretsGitTracked } from "./config/secrets-git-tracked.js";
 import { httpBroadTrustedProxies } from "./config/http-broad-trusted-proxies.js";
 import { httpCorsWildcard } from "./config/http-cors-wildcard.js";
 import { httpForwardedWithoutProxies } from "./config/http-forwarded-without-proxies.js";
@@ -18,25 +18,25 @@ import { httpLegacyApiPassword } from "./config/http-legacy-api-password.js";
 import { httpLoginThresholdUnset } from "./config/http-login-threshold-unset.js";
 import { httpNoTls } from "./config/http-no-tls.js";
 import { httpSslProfileIntermediate } from "./config/http-ssl-profile-intermediate.js";
-import { httpYamlIgnoredAfterMigration } from "./config/http-yaml-ignored.js";
-import { inlineCredential } from "./config/inline-credential.js";
+import { httpYamlIgnoredAfterMigration } from "./config/http-yaml-ignored-after-migration.js";
+import { inlineCredential } from "./config/secrets-inline-credential.js";
 import { integrationsNoTls } from "./config/integrations-no-tls.js";
 import { integrationsVerifySslDisabled } from "./config/integrations-verify-ssl-disabled.js";
 import { ipBansSelfBanRisk } from "./config/ip-bans-self-ban-risk.js";
 import { privacyPersonalData } from "./config/privacy-personal-data.js";
-import { storageInGit } from "./config/storage-in-git.js";
-import { undefinedSecret } from "./config/undefined-secret.js";
+import { storageInGit } from "./config/secrets-storage-in-git.js";
+import { undefinedSecret } from "./config/secrets-undefined-secret.js";
 import { versionKnownAdvisories } from "./config/version-known-advisories.js";
 import { wwwPublicFiles } from "./config/www-public-files.js";
 import { wwwSensitiveFile } from "./config/www-sensitive-file.js";
-import { zigbee2mqttFrontendOpen } from "./config/zigbee2mqtt-frontend-open.js";
+import { zigbee2mqttFrontendNoAuth } from "./config/zigbee2mqtt-frontend-no-auth.js";
 import { zigbee2mqttNetworkKeyInline } from "./config/zigbee2mqtt-network-key-inline.js";
-import { haNoFrameOptions } from "./network/ha-no-frame-options.js";
-import { haOnboardingOpen } from "./network/ha-onboarding-open.js";
-import { haPlainHttp } from "./network/ha-plain-http.js";
-import { haReachable } from "./network/ha-reachable.js";
-import { haScannerBanned } from "./network/ha-scanner-banned.js";
-import { haTrustedNetworksOffered } from "./network/ha-trusted-networks.js";
+import { httpNoFrameOptions } from "./network/http-no-frame-options.js";
+import { usersOnboardingOpen } from "./network/users-onboarding-open.js";
+import { httpPlainHttp } from "./network/http-plain-http.js";
+import { portsHomeAssistantReachable } from "./network/ports-home-assistant-reachable.js";
+import { ipBansScannerBanned } from "./network/ip-bans-scanner-banned.js";
+import { authTrustedNetworksOffered } from "./network/auth-trusted-networks-offered.js";
 import { httpNoHsts } from "./network/http-no-hsts.js";
 import { httpServerVersion } from "./network/http-server-version.js";
 import { mqttAnonymous } from "./network/mqtt-anonymous.js";
@@ -44,7 +44,7 @@ import { mqttTopicsLeak } from "./network/mqtt-topics-leak.js";
 import { smbGuestShares } from "./network/smb-guest-shares.js";
 import { smbShareListOpen } from "./network/smb-share-list-open.js";
 import { smbSigningNotRequired } from "./network/smb-signing-not-required.js";
-import { smb1Enabled } from "./network/smb1-enabled.js";
+import { smbV1Enabled } from "./network/smb-v1-enabled.js";
 import { sshNoAuthentication } from "./network/ssh-no-authentication.js";
 import { sshPasswordAuth } from "./network/ssh-password-auth.js";
 import { sshWeakAlgorithms } from "./network/ssh-weak-algorithms.js";
@@ -55,20 +55,20 @@ import { tlsSelfSigned } from "./network/tls-self-signed.js";
 import { tlsWeakKey } from "./network/tls-weak-key.js";
 import { tlsWeakSignature } from "./network/tls-weak-signature.js";
 import { upnpPortForward } from "./network/upnp-port-forward.js";
-import { adminNotLocalOnly } from "./storage/admin-not-local-only.js";
-import { adminsList } from "./storage/admins.js";
-import { inactiveUserTokens } from "./storage/inactive-user-tokens.js";
-import { longLivedTokens } from "./storage/long-lived-tokens.js";
-import { mfaNotSetUp } from "./storage/mfa-not-set-up.js";
-import { neverExpiringTokens } from "./storage/never-expiring-tokens.js";
-import { onboardingNotFinished } from "./storage/onboarding-not-finished.js";
-import { privateStoreModes } from "./storage/private-file-modes.js";
-import { tokenPublicAddress } from "./storage/token-public-address.js";
-import { trustedUsersUnknown } from "./storage/trusted-users-unknown.js";
-import { unusedAdmins } from "./storage/unused-admins.js";
-import { unusedTokens } from "./storage/unused-tokens.js";
+import { adminNotLocalOnly } from "./storage/users-admin-not-local-only.js";
+import { adminsList } from "./storage/users-admins.js";
+import { inactiveUserTokens } from "./storage/users-inactive-with-tokens.js";
+import { longLivedTokens } from "./storage/tokens-long-lived.js";
+import { mfaNotSetUp } from "./storage/users-mfa-not-set-up.js";
+import { neverExpiringTokens } from "./storage/tokens-never-expiring.js";
+import { onboardingNotFinished } from "./storage/users-onboarding-not-finished.js";
+import { secretsStorageFileModes } from "./storage/secrets-storage-file-modes.js";
+import { tokenPublicAddress } from "./storage/tokens-used-from-public-address.js";
+import { trustedUsersUnknown } from "./storage/users-trusted-users-unknown.js";
+import { unusedAdmins } from "./storage/users-unused-admins.js";
+import { unusedTokens } from "./storage/tokens-unused.js";
 import { usersNoMfa } from "./storage/users-no-mfa.js";
-import { weakPasswords } from "./storage/weak-passwords.js";
+import { weakPasswords } from "./storage/users-weak-password.js";
 
 /**
  * Every check hassguard knows, in catalogue order: the one registry. A check module that is not listed here
@@ -110,7 +110,7 @@ export const allChecks: readonly Check[] = [
   backupsArchiveInConfig,
   versionKnownAdvisories,
   // software beside Home Assistant in the same folder
-  zigbee2mqttFrontendOpen,
+  zigbee2mqttFrontendNoAuth,
   zigbee2mqttNetworkKeyInline,
   appdaemonHttpNoPassword,
   // ---- storage ----
@@ -126,16 +126,16 @@ export const allChecks: readonly Check[] = [
   unusedTokens,
   tokenPublicAddress,
   neverExpiringTokens,
-  privateStoreModes,
+  secretsStorageFileModes,
   trustedUsersUnknown,
   // ---- network ----
   // Home Assistant over HTTP(S)
-  haOnboardingOpen,
-  haTrustedNetworksOffered,
-  haPlainHttp,
-  haNoFrameOptions,
-  haScannerBanned,
-  haReachable,
+  usersOnboardingOpen,
+  authTrustedNetworksOffered,
+  httpPlainHttp,
+  httpNoFrameOptions,
+  ipBansScannerBanned,
+  portsHomeAssistantReachable,
   httpNoHsts,
   httpServerVersion,
   // TLS
@@ -153,7 +153,7 @@ export const allChecks: readonly Check[] = [
   mqttTopicsLeak,
   smbGuestShares,
   smbShareListOpen,
-  smb1Enabled,
+  smbV1Enabled,
   smbSigningNotRequired,
   upnpPortForward,
 ];

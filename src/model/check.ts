@@ -2,8 +2,8 @@ import type { FactKind, Facts, FactsByKind } from "./facts.js";
 import type { ChecklistItem, FindingDraft } from "./finding.js";
 import type { Severity } from "./severity.js";
 
-/** The folder a check lives in under src/checks: the kind of facts it mainly reads. */
-export type CheckArea = "config" | "storage" | "network" | "instance" | "host";
+/** The folder a check lives in under src/checks: the kind of facts it mainly reads (CONTRIBUTING.md). */
+export type CheckArea = "config" | "storage" | "network" | "instance" | "host" | "addons";
 
 /**
  * The facts a check's `run` receives: every kind it `needs`, present; every kind it `uses`, perhaps; and the

@@ -44,7 +44,7 @@ describe("one finding per problem across sources", () => {
     expect(onboarding).toHaveLength(1);
     const [finding] = onboarding;
     const sightings = [finding, ...(finding?.alsoSeen ?? [])];
-    expect(sightings.map((s) => s?.id).sort()).toEqual(["network/ha-onboarding-open", "users/onboarding-not-finished"]);
+    expect(sightings.map((s) => s?.id).sort()).toEqual(["users/onboarding-not-finished", "users/onboarding-open"]);
     expect(sightings.map((s) => s?.location)).toEqual(
       expect.arrayContaining([{ file: ".storage/onboarding" }, port()]),
     );
@@ -60,9 +60,9 @@ describe("one finding per problem across sources", () => {
     expect(plain).toHaveLength(1);
     expect(plain[0]).toMatchObject({ id: "http/no-tls", severity: "high", location: { file: "configuration.yaml" } });
     expect(plain[0]?.alsoSeen).toEqual([
-      expect.objectContaining({ id: "network/ha-plain-http", location: port(), evidence: expect.any(String) }),
+      expect.objectContaining({ id: "http/plain-http", location: port(), evidence: expect.any(String) }),
     ]);
-    expect(at(report, "network/ha-plain-http")).toEqual([]);
+    expect(at(report, "http/plain-http")).toEqual([]);
   });
 
   it("reports each advisory once, at .HA_VERSION, with the WebSocket greeting as evidence", async () => {
@@ -76,10 +76,10 @@ describe("one finding per problem across sources", () => {
   });
 
   it("suppressing one check hides only its sighting: the other source still reports the problem", async () => {
-    const report = await audit(["network/ha-onboarding-open"]);
+    const report = await audit(["users/onboarding-open"]);
     const onboarding = report.findings.filter((f) => f.problem === "onboarding-open");
     expect(onboarding.map((f) => f.id)).toEqual(["users/onboarding-not-finished"]);
     expect(onboarding[0]?.alsoSeen).toBeUndefined();
-    expect(report.suppressed.map((s) => s.id)).toEqual(["network/ha-onboarding-open"]);
+    expect(report.suppressed.map((s) => s.id)).toEqual(["users/onboarding-open"]);
   });
 });

@@ -56,7 +56,7 @@ describe("scanning Home Assistant never counts as a failed login", () => {
       errors: [],
       now: new Date(),
     }).findings;
-    expect(findings.map((f) => f.id)).toContain("network/ha-onboarding-open");
-    expect(findings.map((f) => f.id)).not.toContain("network/ha-scanner-banned");
+    expect(findings.map((f) => f.id)).toContain("users/onboarding-open");
+    expect(findings.map((f) => f.id)).not.toContain("ip-bans/scanner-banned");
   });
 });

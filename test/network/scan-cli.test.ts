@@ -45,7 +45,7 @@ describe("hassguard scan", () => {
       ),
     );
     expect(stdout).toContain("CRITICAL (1)");
-    expect(stdout).toContain("network/ha-onboarding-open");
+    expect(stdout).toContain("users/onboarding-open");
   });
 
   it("writes the JSON contract with the port under network and findings located by host and port", async () => {
@@ -69,7 +69,7 @@ describe("hassguard scan", () => {
       service: "home-assistant",
       tls: false,
     });
-    const onboarding = report.findings.find((f) => f.id === "network/ha-onboarding-open");
+    const onboarding = report.findings.find((f) => f.id === "users/onboarding-open");
     expect(onboarding?.location).toEqual({ host: "127.0.0.1", port: standIn.port, protocol: "tcp" });
   });
 
@@ -131,13 +131,13 @@ describe("hassguard scan of a Home Assistant that has banned this machine", () =
     const { status, stdout } = await hassguard(["scan", "127.0.0.1", "--ports", String(standIn.port)]);
     expect(status).toBe(1);
     expect(stdout).toContain("HIGH (1)");
-    expect(stdout).toContain("network/ha-scanner-banned");
+    expect(stdout).toContain("ip-bans/scanner-banned");
     expect(stdout).toContain("incomplete");
     expect(stdout).toContain("ip_bans.yaml");
     const json = await hassguard(["scan", "127.0.0.1", "--ports", String(standIn.port), "-f", "json"]);
     expect(json.status).toBe(1);
     const report = JSON.parse(json.stdout) as Report;
-    expect(report.findings.find((f) => f.id === "network/ha-scanner-banned")?.severity).toBe("high");
+    expect(report.findings.find((f) => f.id === "ip-bans/scanner-banned")?.severity).toBe("high");
     expect(report.summary.score).toBeLessThan(100);
   });
 });
@@ -168,7 +168,7 @@ describe("hassguard audit --host when ip_bans.yaml bans the scanning machine", (
     const { status, stdout } = await auditWithHost(configDir, standIn.port);
     expect(status).toBe(1);
     const report = JSON.parse(stdout) as Report;
-    const ban = report.findings.find((f) => f.id === "network/ha-scanner-banned");
+    const ban = report.findings.find((f) => f.id === "ip-bans/scanner-banned");
     expect(ban?.severity).toBe("high");
     expect(ban?.location).toEqual({ host: "127.0.0.1", port: standIn.port, protocol: "tcp" });
     expect(ban?.message).toContain("ip_bans.yaml bans this machine (127.0.0.1)");

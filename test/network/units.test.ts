@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { advisoriesAffecting } from "../../src/checks/advisories.js";
-import { haNoFrameOptions } from "../../src/checks/network/ha-no-frame-options.js";
-import { haTrustedNetworksOffered } from "../../src/checks/network/ha-trusted-networks.js";
+import { httpNoFrameOptions } from "../../src/checks/network/http-no-frame-options.js";
+import { authTrustedNetworksOffered } from "../../src/checks/network/auth-trusted-networks-offered.js";
 import { tlsCertExpired } from "../../src/checks/network/tls-cert-expired.js";
 import type { AdvisoryIndex } from "../../src/model/advisory-facts.js";
 import type { Facts } from "../../src/model/facts.js";
@@ -84,14 +84,14 @@ describe("advisories", () => {
 describe("checks over built facts", () => {
   it("trusted_networks offered to the scanner is a finding, the default provider is not", () => {
     expect(
-      haTrustedNetworksOffered.run(factsWith(ha({ authProviders: ["homeassistant", "trusted_networks"] }))),
+      authTrustedNetworksOffered.run(factsWith(ha({ authProviders: ["homeassistant", "trusted_networks"] }))),
     ).toHaveLength(1);
-    expect(haTrustedNetworksOffered.run(factsWith(ha({ authProviders: ["homeassistant"] })))).toHaveLength(0);
+    expect(authTrustedNetworksOffered.run(factsWith(ha({ authProviders: ["homeassistant"] })))).toHaveLength(0);
   });
   it("a Home Assistant without X-Frame-Options is a finding, unless CSP frame-ancestors stands in", () => {
-    expect(haNoFrameOptions.run(factsWith(ha({}, {})))).toHaveLength(1);
-    expect(haNoFrameOptions.run(factsWith(ha({})))).toHaveLength(0);
-    expect(haNoFrameOptions.run(factsWith(ha({}, { contentSecurityPolicy: "frame-ancestors 'self'" })))).toHaveLength(
+    expect(httpNoFrameOptions.run(factsWith(ha({}, {})))).toHaveLength(1);
+    expect(httpNoFrameOptions.run(factsWith(ha({})))).toHaveLength(0);
+    expect(httpNoFrameOptions.run(factsWith(ha({}, { contentSecurityPolicy: "frame-ancestors 'self'" })))).toHaveLength(
       0,
     );
   });

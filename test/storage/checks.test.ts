@@ -207,7 +207,7 @@ describe("storage checks on derived homes", () => {
     chmodSync(path.join(root, ".storage", "auth"), 0o644);
     chmodSync(path.join(root, ".storage", "auth_provider.homeassistant"), 0o640);
     writeStore(root, "auth_module.totp", { version: 1, key: "auth_module.totp", data: { users: {} } }, 0o604);
-    const findings = ids(await audit(root), "storage/private-file-modes");
+    const findings = ids(await audit(root), "secrets/storage-file-modes");
     expect(findings.map((f) => [f.severity, f.location, f.evidence])).toEqual([
       ["high", { file: ".storage/auth" }, "mode 644"],
       ["high", { file: ".storage/auth_module.totp" }, "mode 604"],

@@ -1,6 +1,6 @@
 import path from "node:path";
 import type { ConfigFacts } from "../../model/config-facts.js";
-import { isZigbee2mqttSecretsFile } from "./git-tracked.js";
+import { isZigbee2mqttSecretsFile } from "./secrets-git-tracked.js";
 import { isPlaceholder } from "./placeholder-values.js";
 
 /**

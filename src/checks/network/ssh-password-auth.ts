@@ -9,11 +9,12 @@ const PASSWORD_METHODS = ["password", "keyboard-interactive"];
 const HAOS_DEBUG_SSH_PORT = 22222;
 
 export const sshPasswordAuth = defineCheck({
-  id: "network/ssh-password-auth",
+  id: "ssh/password-auth",
   title: "SSH accepts passwords",
   severity: "medium",
   area: "network",
   checklist: "password",
+  formerIds: ["network/ssh-password-auth"],
   needs: ["network"],
   description:
     "The SSH server offers password (or keyboard-interactive) login. Anyone who can reach the port can guess " +

@@ -66,7 +66,7 @@ describe("ten SMB probes of a real Samba (auth audit on) leave no failed authent
     const findings = networkFindings(
       networkFacts("127.0.0.1", [{ port: samba.port, service: "smb", ...(reports[0] ? { smb: reports[0] } : {}) }]),
     );
-    expect(findings.find((f) => f.id === "network/smb-guest-shares")?.severity).toBe("info");
+    expect(findings.find((f) => f.id === "smb/guest-shares")?.severity).toBe("info");
   });
 
   it("sends no logon by default: the audit's only lines are those of the one --login-probes run", () => {

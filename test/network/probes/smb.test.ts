@@ -141,12 +141,12 @@ describe("probeSmb against a real Samba", () => {
       ]),
     );
     expect(summary(findings)).toEqual([
-      `network/smb-guest-shares critical 127.0.0.1:${guestShares.port}`,
-      `network/smb-share-list-open low 127.0.0.1:${guestShares.port}`,
-      `network/smb-signing-not-required medium 127.0.0.1:${guestShares.port}`,
-      `network/smb1-enabled high 127.0.0.1:${smb1Signed.port}`,
+      `smb/guest-shares critical 127.0.0.1:${guestShares.port}`,
+      `smb/share-list-open low 127.0.0.1:${guestShares.port}`,
+      `smb/signing-not-required medium 127.0.0.1:${guestShares.port}`,
+      `smb/v1-enabled high 127.0.0.1:${smb1Signed.port}`,
     ]);
-    const share = findings.find((f) => f.id === "network/smb-guest-shares");
+    const share = findings.find((f) => f.id === "smb/guest-shares");
     expect(share?.message).toContain("`config`");
     expect(share?.evidence).toContain("secrets.yaml");
   });

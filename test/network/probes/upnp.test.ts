@@ -136,8 +136,8 @@ describe("discoverUpnpMappings against a real miniupnpd", () => {
       description: "Home Assistant",
     });
     expect(summary(networkFindings(networkFacts("10.77.0.2", [], result)))).toEqual([
-      "network/upnp-port-forward critical 10.77.0.2:445",
-      "network/upnp-port-forward high 10.77.0.2:8123",
+      "upnp/port-forward critical 10.77.0.2:445",
+      "upnp/port-forward high 10.77.0.2:8123",
     ]);
   });
 
