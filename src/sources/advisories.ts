@@ -12,7 +12,7 @@ import type { Severity } from "../model/severity.js";
  */
 const DATA_URL = new URL("../../data/ha-advisories.json", import.meta.url);
 
-export interface AdvisoriesRead {
+interface AdvisoriesRead {
   facts?: AdvisoryIndex;
   errors: SourceError[];
   /** Why there are no advisory facts, for the checks that need them ("not checked"). */
