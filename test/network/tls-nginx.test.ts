@@ -115,8 +115,6 @@ describe("TLS and HTTPS probes against nginx", () => {
     expect(legacy?.certificate?.keyBits).toBe(1024);
     expect(legacy?.certificate?.signatureAlgorithm).toBe("sha1WithRSAEncryption");
     const ids = idsAt("legacy");
-    expect(ids).toEqual(
-      expect.arrayContaining(["tls/old-protocol", "tls/weak-key", "tls/weak-signature"]),
-    );
+    expect(ids).toEqual(expect.arrayContaining(["tls/old-protocol", "tls/weak-key", "tls/weak-signature"]));
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { advisoriesAffecting } from "../../src/checks/advisories.js";
-import { httpNoFrameOptions } from "../../src/checks/network/http-no-frame-options.js";
 import { authTrustedNetworksOffered } from "../../src/checks/network/auth-trusted-networks-offered.js";
+import { httpNoFrameOptions } from "../../src/checks/network/http-no-frame-options.js";
 import { tlsCertExpired } from "../../src/checks/network/tls-cert-expired.js";
 import type { AdvisoryIndex } from "../../src/model/advisory-facts.js";
 import type { Facts } from "../../src/model/facts.js";
