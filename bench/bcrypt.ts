@@ -6,7 +6,7 @@ import { availableParallelism, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { hash } from "@node-rs/bcrypt";
-import { storageChecks } from "../src/checks/storage/index.js";
+import { checksOf } from "../src/checks/index.js";
 import { runChecks } from "../src/model/engine.js";
 import { readStorage } from "../src/sources/storage/index.js";
 import { runPasswordAudit } from "../src/sources/storage/passwords/audit.js";
@@ -170,11 +170,10 @@ export async function benchBcrypt(): Promise<string[]> {
     const parsed = await readStorage(root, { passwordBudgetSeconds: 0, now });
     const readMs = performance.now() - started;
     started = performance.now();
-    const run = runChecks(storageChecks, {
+    const run = runChecks(checksOf("storage"), {
       storage: parsed.facts,
       missing: {},
       errors: [],
-      options: { passwordBudgetSeconds: 0 },
       now,
     });
     const checksMs = performance.now() - started;
@@ -185,7 +184,7 @@ export async function benchBcrypt(): Promise<string[]> {
     const pa = withPasswords.facts?.passwordAudit;
     lines.push(
       "generated home: 50 users (cost-12 hashes), 500 refresh tokens",
-      `  read .storage, password test off: ${readMs.toFixed(1)} ms; all ${storageChecks.length} storage checks: ${checksMs.toFixed(1)} ms (${run.findings.length} findings)`,
+      `  read .storage, password test off: ${readMs.toFixed(1)} ms; all ${checksOf("storage").length} storage checks: ${checksMs.toFixed(1)} ms (${run.findings.length} findings)`,
       `  read .storage with --password-budget ${budget}: ${(fullMs / 1000).toFixed(2)} s total; tested ${pa?.tested ?? 0} of ${pa?.planned ?? 0} candidates in ${((pa?.elapsedMs ?? 0) / 1000).toFixed(2)} s of hashing`,
     );
   } finally {

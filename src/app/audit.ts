@@ -3,8 +3,10 @@ import type { Check } from "../model/check.js";
 import { runChecks } from "../model/engine.js";
 import type { SourceError } from "../model/errors.js";
 import type { Facts } from "../model/facts.js";
+import { mergeSameProblem } from "../model/problems.js";
 import { count, pick } from "../model/words.js";
 import { buildReport, type Report } from "../report/report.js";
+import { readAdvisories } from "../sources/advisories.js";
 import { loadConfig } from "../sources/config/index.js";
 import type { PortSelection } from "../sources/network/ports.js";
 import { readStorage } from "../sources/storage/index.js";
@@ -30,7 +32,7 @@ export interface AuditOptions {
   passwordCandidates?: number;
   suppressions: Suppression[];
   version: string;
-  /** The checks to run (default: all); `hassguard scan` runs only the network ones. */
+  /** The checks to run (default: all); `hassguard scan` runs only those that read the network. */
   checks?: readonly Check[];
   /** Progress for people (stderr on a TTY); never part of the report. */
   progress?: (message: string) => void;
@@ -42,23 +44,28 @@ export interface AuditOptions {
 
 /**
  * The one pipeline behind `audit` and `scan`: gather the facts of every target given (a source that fails
- * becomes an error, the rest goes on), run the checks, apply the owner's suppressions, build the report.
+ * becomes an error, the rest goes on), run the checks, apply the owner's suppressions, report each problem
+ * once with every sighting, build the report.
  */
 export async function runAudit(options: AuditOptions): Promise<Report> {
   const started = new Date();
   const clock = performance.now();
   const { facts, errors } = await gatherFacts(options, options.now ?? started);
   options.progress?.("running checks");
-  const run = runChecks(options.checks ?? allChecks, facts);
+  const checks = options.checks ?? allChecks;
+  const run = runChecks(checks, facts);
   // suppressions match the real paths; what leaves the pipeline has every secret value masked, paths included
-  const { kept, suppressed } = applySuppressions(run.findings, options.suppressions);
+  const formerIds = new Map(checks.map((check) => [check.id, check.formerIds]));
+  const { kept, suppressed } = applySuppressions(run.findings, options.suppressions, (id) => formerIds.get(id) ?? []);
+  // after the suppressions: suppressing one check hides its sighting, not another source's
+  const findings = mergeSameProblem(kept);
   const mask = secretValueMasker(facts.config);
   return buildReport({
     version: options.version,
     targets: mask({ config: options.configDir ?? null, host: options.network?.host ?? null, url: options.url ?? null }),
     startedAt: started,
     durationMs: performance.now() - clock,
-    findings: mask(kept),
+    findings: mask(findings),
     ...(facts.network === undefined ? {} : { network: facts.network }),
     notChecked: mask(run.notChecked),
     errors: mask([...errors, ...facts.errors, ...run.errors]),
@@ -67,13 +74,14 @@ export async function runAudit(options: AuditOptions): Promise<Report> {
 }
 
 async function gatherFacts(options: AuditOptions, now: Date): Promise<{ facts: Facts; errors: SourceError[] }> {
-  const facts: Facts = {
-    missing: {},
-    errors: [],
-    options: { passwordBudgetSeconds: options.passwordBudgetSeconds },
-    now,
-  };
+  const facts: Facts = { missing: {}, errors: [], now };
   const errors: SourceError[] = [];
+
+  // small and shipped with the tool: read for every audit, so the version checks of every source share it
+  const advisories = await readAdvisories();
+  if (advisories.facts !== undefined) facts.advisories = advisories.facts;
+  else facts.missing.advisories = advisories.missingReason ?? "no advisory data";
+  errors.push(...advisories.errors);
 
   if (options.configDir !== undefined) {
     options.progress?.(`reading ${options.configDir}`);

@@ -1,4 +1,4 @@
-import { networkChecks } from "../checks/network/index.js";
+import { checksReading } from "../checks/index.js";
 import type { Report } from "../report/report.js";
 import { type NetworkTarget, runAudit } from "./audit.js";
 import type { Suppression } from "./suppressions.js";
@@ -11,7 +11,7 @@ export interface ScanOptions extends NetworkTarget {
   now?: Date;
 }
 
-/** `hassguard scan`: the audit pipeline with only a host to look at and only the network checks. */
+/** `hassguard scan`: the audit pipeline with only a host to look at and only the checks that read the network. */
 export function runScan(options: ScanOptions): Promise<Report> {
   const { suppressions, version, progress, now, ...network } = options;
   return runAudit({
@@ -19,7 +19,7 @@ export function runScan(options: ScanOptions): Promise<Report> {
     passwordBudgetSeconds: 0,
     suppressions,
     version,
-    checks: networkChecks,
+    checks: checksReading("network"),
     ...(progress === undefined ? {} : { progress }),
     ...(now === undefined ? {} : { now }),
   });

@@ -56,10 +56,14 @@ export function readSuppressions(file: string): Suppression[] {
   }));
 }
 
-/** Splits findings into those still reported and those the owner accepted. */
+/**
+ * Splits findings into those still reported and those the owner accepted. A suppression's id (or glob) also
+ * matches a check's former ids, so a `.hassguard.yaml` or `--ignore` written before a rename keeps working.
+ */
 export function applySuppressions(
   findings: readonly Finding[],
   suppressions: readonly Suppression[],
+  formerIdsOf: (id: string) => readonly string[] = () => [],
 ): { kept: Finding[]; suppressed: SuppressedFinding[] } {
   const kept: Finding[] = [];
   const suppressed: SuppressedFinding[] = [];
@@ -69,8 +73,9 @@ export function applySuppressions(
     path: s.path === undefined ? undefined : globMatcher(s.path),
   }));
   for (const finding of findings) {
+    const ids = [finding.id, ...formerIdsOf(finding.id)];
     const match = matchers.find(
-      (m) => m.id(finding.id) && (m.path === undefined || m.path(locationPath(finding))),
+      (m) => ids.some((id) => m.id(id)) && (m.path === undefined || m.path(locationPath(finding))),
     )?.suppression;
     if (match === undefined) kept.push(finding);
     else

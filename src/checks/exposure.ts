@@ -1,7 +1,14 @@
 import { X509Certificate } from "node:crypto";
 import path from "node:path";
 import type { ConfigFacts } from "../model/config-facts.js";
-import type { Facts } from "../model/facts.js";
+import type { NetworkFacts } from "../model/network-facts.js";
+
+/** What exposure is judged from: a check that asks declares `config` and `network` (needs or uses). */
+export interface ExposureFacts {
+  config?: ConfigFacts | undefined;
+  network?: NetworkFacts | undefined;
+}
+
 import { formatLocation, type Location } from "../model/finding.js";
 import { asList, get, scalarString, type YNode } from "../model/yaml-node.js";
 import { advertisedUrls, httpView, isTrue, listSetting, scalarSetting } from "./config/http-settings.js";
@@ -22,10 +29,10 @@ export interface ExposureSign {
   location?: Location;
 }
 
-const memo = new WeakMap<Facts, ExposureSign[]>();
+const memo = new WeakMap<ExposureFacts, ExposureSign[]>();
 
 /** Every sign of remote exposure the facts show (memoised per audit: many checks ask). */
-export function exposureSigns(facts: Facts): ExposureSign[] {
+export function exposureSigns(facts: ExposureFacts): ExposureSign[] {
   let signs = memo.get(facts);
   if (signs === undefined) {
     signs = [...(facts.config === undefined ? [] : configSigns(facts.config)), ...forwardedPorts(facts)];
@@ -34,7 +41,7 @@ export function exposureSigns(facts: Facts): ExposureSign[] {
   return signs;
 }
 
-export function isExposed(facts: Facts): boolean {
+export function isExposed(facts: ExposureFacts): boolean {
   return exposureSigns(facts).length > 0;
 }
 
@@ -42,7 +49,7 @@ export function isExposed(facts: Facts): boolean {
  * One sentence for a finding: which signs of remote exposure were seen (the first three), or that none was
  * and what was looked for, so an owner can tell whether the severity fits the home.
  */
-export function exposureSentence(facts: Facts): string {
+export function exposureSentence(facts: ExposureFacts): string {
   const signs = exposureSigns(facts);
   if (signs.length === 0) {
     return (
@@ -211,7 +218,7 @@ function cloudRemoteEnabled(config: ConfigFacts): boolean | undefined {
 const HOME_ASSISTANT_PORTS = new Set([8123, 443, 80, 8443]);
 
 /** A UPnP mapping on the router that forwards an Internet port to Home Assistant's (only with `--upnp`). */
-function forwardedPorts(facts: Facts): ExposureSign[] {
+function forwardedPorts(facts: ExposureFacts): ExposureSign[] {
   const upnp = facts.network?.upnp;
   if (upnp === undefined) return [];
   const configured = facts.config === undefined ? undefined : configuredPort(facts.config);

@@ -39,6 +39,10 @@ export function runChecks(checks: readonly Check[], facts: Facts): CheckRun {
           checklist: check.checklist,
           fixable: draft.fixable ?? check.fixable ?? false,
           docs: checkDocsPath(check.id),
+          ...(draft.problem === undefined ? {} : { problem: draft.problem }),
+          ...(draft.alsoSeen === undefined || draft.alsoSeen.length === 0
+            ? {}
+            : { alsoSeen: draft.alsoSeen.map((sighting) => ({ id: check.id, ...sighting })) }),
         });
       }
     } catch (error) {

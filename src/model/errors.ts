@@ -1,6 +1,6 @@
 /** A problem a source met while gathering facts: reported in the report's `errors`. */
 export interface SourceError {
-  source: "config" | "storage" | "network" | "instance" | "host" | "checks";
+  source: "config" | "storage" | "network" | "instance" | "host" | "advisories" | "checks";
   file?: string;
   line?: number;
   message: string;

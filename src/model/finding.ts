@@ -44,6 +44,19 @@ export const CHECKLIST_ITEMS = {
 } as const;
 export type ChecklistItem = keyof typeof CHECKLIST_ITEMS;
 
+/**
+ * Another place one problem was seen: through another source by the same check (the version in `.HA_VERSION`
+ * and in the WebSocket greeting), or by another check that declared the same `problem`.
+ */
+export interface Sighting {
+  /** The check that saw it. */
+  id: string;
+  message: string;
+  location?: Location;
+  /** Already masked: never a secret value. */
+  evidence?: string;
+}
+
 /** What a check returns: a finding without the fields the registry fills in from the check's metadata. */
 export interface FindingDraft {
   /** Defaults to the check's own severity. */
@@ -57,6 +70,14 @@ export interface FindingDraft {
   /** Defaults to the check's remediation. */
   remediation?: string;
   fixable?: boolean;
+  /**
+   * The problem's identity beyond this check (see src/model/problems.ts): findings of any checks with the
+   * same key are one problem, reported once with every sighting. Leave it out when no other check or source
+   * can see the same thing.
+   */
+  problem?: string;
+  /** The same problem seen through other sources this check read (the engine adds the check's id). */
+  alsoSeen?: Omit<Sighting, "id">[];
 }
 
 export interface Finding {
@@ -70,6 +91,10 @@ export interface Finding {
   checklist: ChecklistItem;
   fixable: boolean;
   docs: string;
+  /** See FindingDraft.problem. */
+  problem?: string;
+  /** Every other place the same problem was seen, each with its own evidence; absent when seen once. */
+  alsoSeen?: Sighting[];
 }
 
 export function isFileLocation(location: Location | undefined): location is FileLocation {

@@ -1,9 +1,11 @@
-import type { HttpProbeResult } from "../sources/network/probes/http.js";
-import type { MqttProbeResult } from "../sources/network/probes/mqtt.js";
-import type { SmbProbeResult } from "../sources/network/probes/smb.js";
-import type { SshProbeResult } from "../sources/network/probes/ssh.js";
-import type { TlsProbeResult } from "../sources/network/probes/tls.js";
-import type { UpnpResult } from "../sources/network/probes/upnp.js";
+import type {
+  HttpProbeResult,
+  MqttProbeResult,
+  SmbProbeResult,
+  SshProbeResult,
+  TlsProbeResult,
+  UpnpResult,
+} from "./network-probes.js";
 
 /** What the network scan saw. Owned by the scanner (src/sources/network). */
 export interface PortReport {

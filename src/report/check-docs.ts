@@ -12,6 +12,12 @@ export function renderCheckDoc(check: Check): string {
     "| --- | --- | --- | --- |",
     `| ${check.severity} | ${check.area} | ${CHECKLIST_ITEMS[check.checklist]} | ${check.fixable ? "yes" : "no"} |`,
     "",
+    ...(check.formerIds.length === 0
+      ? []
+      : [
+          `Formerly ${check.formerIds.map((id) => `\`${id}\``).join(", ")}: suppressions and baselines that name it still apply.`,
+          "",
+        ]),
     "## The risk",
     "",
     check.description,
@@ -39,6 +45,23 @@ export function renderCheckIndex(checks: readonly Check[]): string {
       lines.push(`| [${check.id}](${check.id}.md) | ${check.severity} | ${check.title} |`);
     }
     lines.push("");
+  }
+  const renamed = checks.flatMap((check) => check.formerIds.map((former) => ({ former, check })));
+  if (renamed.length > 0) {
+    lines.push(
+      "## Renamed checks",
+      "",
+      "Old ids keep working in `.hassguard.yaml`, `--ignore` and `hassguard checks`; SARIF lists them as",
+      "`deprecatedIds`. Map old JSON reports (baselines) to the new ids with this table or",
+      "`hassguard checks --format json` (`formerIds`).",
+      "",
+      "| former id | id now |",
+      "| --- | --- |",
+      ...renamed
+        .sort((a, b) => (a.former < b.former ? -1 : 1))
+        .map(({ former, check }) => `| \`${former}\` | [${check.id}](${check.id}.md) |`),
+      "",
+    );
   }
   return lines.join("\n");
 }

@@ -1,4 +1,4 @@
-import { formatLocation } from "../model/finding.js";
+import { type Finding, formatLocation } from "../model/finding.js";
 import { SEVERITIES, type Severity } from "../model/severity.js";
 import { count } from "../model/words.js";
 import { type FindingGroup, groupBy, groupFindings } from "./group.js";
@@ -183,6 +183,7 @@ function renderGroup({ first, findings, sharedFix }: FindingGroup, shown: number
       `- **Check:** ${check}`,
       ...(where === "" ? [] : [`- **Where:** ${codeSpan(where)}`]),
       ...(first.evidence === undefined ? [] : [`- **Evidence:** ${codeSpan(first.evidence)}`]),
+      ...alsoSeenLines(first),
     ];
     return [
       `### ${inlineMarkdown(first.title)}`,
@@ -196,6 +197,7 @@ function renderGroup({ first, findings, sharedFix }: FindingGroup, shown: number
     const lines = [
       `${where === "" ? "" : `${codeSpan(where)}: `}${inlineMarkdown(finding.message)}`,
       ...(finding.evidence === undefined ? [] : [`Evidence: ${codeSpan(finding.evidence)}`]),
+      ...alsoSeenLines(finding).map((line) => line.slice(2)),
       ...(sharedFix ? [] : [`**Fix:** ${inlineMarkdown(finding.remediation)}`]),
     ];
     return listItem(lines.join("\n"));
@@ -208,6 +210,15 @@ function renderGroup({ first, findings, sharedFix }: FindingGroup, shown: number
     items.join("\n"),
     ...(sharedFix ? [`**Fix:** ${inlineMarkdown(first.remediation)}`] : []),
   ].join("\n\n");
+}
+
+/** The other sources that saw the same problem (one finding per problem): where, which check, and what. */
+function alsoSeenLines(finding: Finding): string[] {
+  return (finding.alsoSeen ?? []).map((seen) => {
+    const at = formatLocation(seen.location);
+    const evidence = seen.evidence === undefined ? "" : ` — ${codeSpan(seen.evidence)}`;
+    return `- **Also seen:** ${at === "" ? "" : `${codeSpan(at)} `}(${codeSpan(seen.id)}): ${inlineMarkdown(seen.message)}${evidence}`;
+  });
 }
 
 function oneLineGroup({ first, findings }: FindingGroup): string {

@@ -38,6 +38,8 @@ export function renderSarif(report: Report): string {
       fullDescription: { text: check?.description ?? sample.message },
       help: { text: check?.remediation ?? sample.remediation },
       helpUri: `${INFO_URI}#${id}`,
+      // SARIF 2.1.0 §3.49.4: the ids this rule had before a rename, so result history matches across versions
+      ...(check === undefined || check.formerIds.length === 0 ? {} : { deprecatedIds: [...check.formerIds] }),
       defaultConfiguration: { level: LEVEL[severity] },
       properties: { tags: ["security", check?.area ?? "config"], "security-severity": SECURITY_SEVERITY[severity] },
     };
@@ -48,6 +50,16 @@ export function renderSarif(report: Report): string {
     level: LEVEL[f.severity],
     message: { text: f.evidence === undefined ? f.message : `${f.message} (${f.evidence})` },
     locations: [sarifLocation(f)],
+    // every other place the same problem was seen (SARIF 2.1.0 §3.27.22), each with its own evidence
+    ...(f.alsoSeen === undefined
+      ? {}
+      : {
+          relatedLocations: f.alsoSeen.map((s, index) => ({
+            id: index + 1,
+            ...sarifLocation(s),
+            message: { text: `${s.id}: ${s.evidence === undefined ? s.message : `${s.message} (${s.evidence})`}` },
+          })),
+        }),
     partialFingerprints: { "hassguard/v1": fingerprint(f) },
     properties: { severity: f.severity, checklist: f.checklist, fixable: f.fixable },
   }));
@@ -84,7 +96,7 @@ export function renderSarif(report: Report): string {
   return `${escapeJsonText(JSON.stringify({ $schema: SARIF_SCHEMA, version: "2.1.0", runs: [run] }, null, 2))}\n`;
 }
 
-function sarifLocation(f: Finding): object {
+function sarifLocation(f: Pick<Finding, "location">): object {
   if (isFileLocation(f.location)) {
     const region =
       f.location.line === undefined

@@ -49,6 +49,15 @@ export function renderText(untrusted: Report, options: TextOptions = { color: fa
         if (where !== "") lines.push(`    ${bullet}${c.underline(where)}`);
         lines.push(...indent(finding.message, where === "" ? `    ${bullet}` : pad, pad));
         if (finding.evidence !== undefined) lines.push(`${pad}${c.dim("evidence:")} ${finding.evidence}`);
+        // the same problem seen by another source: one finding, every piece of evidence
+        for (const sighting of finding.alsoSeen ?? []) {
+          const at = formatLocation(sighting.location);
+          lines.push(
+            `${pad}${c.dim("also seen:")} ${at === "" ? "" : `${c.underline(at)} `}${c.dim(`(${sighting.id})`)}`,
+          );
+          lines.push(...indent(sighting.message, `${pad}  `));
+          if (sighting.evidence !== undefined) lines.push(`${pad}  ${c.dim("evidence:")} ${sighting.evidence}`);
+        }
         if (!sharedFix) lines.push(...indent(`fix: ${finding.remediation}`, pad).map((l) => c.green(l)));
       }
       if (sharedFix) lines.push(...indent(`fix: ${first.remediation}`, "    ").map((l) => c.green(l)));

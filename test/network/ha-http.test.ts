@@ -1,11 +1,12 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { networkChecks } from "../../src/checks/network/index.js";
+import { checksReading } from "../../src/checks/index.js";
 import { runChecks } from "../../src/model/engine.js";
 import type { Facts } from "../../src/model/facts.js";
 import type { Finding } from "../../src/model/finding.js";
 import type { NetworkFacts, PortReport } from "../../src/model/network-facts.js";
+import { readAdvisories } from "../../src/sources/advisories.js";
 import { scanNetwork } from "../../src/sources/network/index.js";
 import { type HaState, type StandIn, startHaStandIn } from "./helpers/ha-standin.js";
 
@@ -31,12 +32,12 @@ describe("Home Assistant over HTTP (recorded 2023.11.3 responses)", () => {
     expect(result.errors).toEqual([]);
     const all: Facts = {
       network: facts,
+      advisories: (await readAdvisories()).facts,
       missing: {},
       errors: [],
-      options: { passwordBudgetSeconds: 0 },
       now: new Date(),
     };
-    findings = runChecks(networkChecks, all).findings;
+    findings = runChecks(checksReading("network"), all).findings;
   });
   afterAll(async () => {
     await Promise.all([...standIns.values()].map((s) => s.close()));
@@ -55,7 +56,7 @@ describe("Home Assistant over HTTP (recorded 2023.11.3 responses)", () => {
   });
 
   it("reports an unfinished onboarding as critical, located by host and port", () => {
-    const onboarding = findings.filter((f) => f.id === "network/ha-onboarding-open");
+    const onboarding = findings.filter((f) => f.id === "users/onboarding-open");
     expect(onboarding).toHaveLength(1);
     expect(onboarding[0]?.severity).toBe("critical");
     expect(onboarding[0]?.location).toEqual({ host: "127.0.0.1", port: portOf("pre-onboarding"), protocol: "tcp" });
@@ -65,17 +66,22 @@ describe("Home Assistant over HTTP (recorded 2023.11.3 responses)", () => {
   it("reads the login providers once onboarded (and the 400 before)", () => {
     expect(reportOf("onboarded")?.http?.homeAssistant?.authProviders).toEqual(["homeassistant"]);
     expect(reportOf("pre-onboarding")?.http?.homeAssistant?.authProvidersStatus).toBe(400);
-    expect(findings.some((f) => f.id === "network/ha-trusted-networks-offered")).toBe(false);
+    expect(findings.some((f) => f.id === "auth/trusted-networks-offered")).toBe(false);
   });
 
   it("matches the version against the shipped advisories and flags plain HTTP", () => {
     const ids = findingsAt("onboarded").map((f) => f.id);
-    expect(ids).toEqual(
-      expect.arrayContaining(["network/ha-vulnerable-version", "network/ha-plain-http", "network/ha-reachable"]),
+    expect(ids).toEqual(expect.arrayContaining(["http/plain-http", "ports/home-assistant-reachable"]));
+    expect(ids).not.toContain("http/no-frame-options"); // 2023.11.3 sends X-Frame-Options: SAMEORIGIN
+    // one finding per advisory: both stand-ins greet with 2023.11.3, so each advisory is seen at both ports
+    const versions = findings.filter((f) => f.id === "version/known-advisories");
+    expect(new Set(versions.map((f) => f.message)).size).toBe(versions.length);
+    const onboarding = versions.find((f) => f.message.startsWith("CVE-2026-64825"));
+    expect(onboarding?.evidence).toBe("WebSocket auth_required: ha_version 2023.11.3 < 2026.6.0");
+    const ports = [onboarding?.location, ...(onboarding?.alsoSeen ?? []).map((s) => s.location)].map((l) =>
+      l !== undefined && "port" in l ? l.port : undefined,
     );
-    expect(ids).not.toContain("network/ha-no-frame-options"); // 2023.11.3 sends X-Frame-Options: SAMEORIGIN
-    const version = findingsAt("onboarded").find((f) => f.id === "network/ha-vulnerable-version");
-    expect(version?.message).toContain("CVE-2026-64825");
+    expect(ports.sort()).toEqual([portOf("pre-onboarding"), portOf("onboarded")].sort());
   });
 
   it("recognises the banned-address 403 as a high finding: results incomplete, and how to unban", () => {
@@ -83,9 +89,9 @@ describe("Home Assistant over HTTP (recorded 2023.11.3 responses)", () => {
     expect(banned?.http?.bannedResponse?.server).toBe("Python/3.11 aiohttp/3.8.4");
     expect(banned?.http?.homeAssistant).toBeUndefined();
     const ids = findingsAt("banned").map((f) => f.id);
-    expect(ids).toEqual(expect.arrayContaining(["network/ha-scanner-banned", "network/http-server-version"]));
-    expect(ids).not.toContain("network/ha-onboarding-open");
-    const ban = findingsAt("banned").find((f) => f.id === "network/ha-scanner-banned");
+    expect(ids).toEqual(expect.arrayContaining(["ip-bans/scanner-banned", "http/server-version"]));
+    expect(ids).not.toContain("users/onboarding-open");
+    const ban = findingsAt("banned").find((f) => f.id === "ip-bans/scanner-banned");
     expect(ban?.severity).toBe("high");
     expect(ban?.message).toContain("incomplete");
     expect(ban?.message).toContain("(127.0.0.1)");
@@ -98,7 +104,7 @@ describe("Home Assistant over HTTP (recorded 2023.11.3 responses)", () => {
   it("quotes a Server header only with the ordinary request whose answer carried it", () => {
     // Home Assistant's pages send an empty Server header; its WebSocket upgrade (every browser makes it)
     // carries aiohttp's (recorded: pre-onboarding/08-websocket-hello.json)
-    const leak = findingsAt("onboarded").find((f) => f.id === "network/http-server-version");
+    const leak = findingsAt("onboarded").find((f) => f.id === "http/server-version");
     expect(leak?.evidence).toBe("GET /api/websocket (WebSocket upgrade): Server: Python/3.11 aiohttp/3.8.4");
     expect(reportOf("onboarded")?.http?.serverVersions).toEqual([
       { request: "GET /api/websocket (WebSocket upgrade)", server: "Python/3.11 aiohttp/3.8.4" },

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { networkChecks } from "../../src/checks/network/index.js";
+import { checksOf } from "../../src/checks/index.js";
 import { runChecks } from "../../src/model/engine.js";
 import type { NetworkFacts } from "../../src/model/network-facts.js";
 import { scanNetwork } from "../../src/sources/network/index.js";
@@ -50,14 +50,13 @@ describe("scanning Home Assistant never counts as a failed login", () => {
     expect(preOnboarding?.http?.homeAssistant?.onboarding?.find((s) => s.step === "user")?.done).toBe(false);
     expect(preOnboarding?.http?.homeAssistant?.evidence).toContain("/auth/providers answers onboarding_required");
     expect(onboarded?.http?.homeAssistant?.evidence).toContain("/manifest.json names Home Assistant");
-    const findings = runChecks(networkChecks, {
+    const findings = runChecks(checksOf("network"), {
       network: last ?? { hosts: [] },
       missing: {},
       errors: [],
-      options: { passwordBudgetSeconds: 0 },
       now: new Date(),
     }).findings;
-    expect(findings.map((f) => f.id)).toContain("network/ha-onboarding-open");
-    expect(findings.map((f) => f.id)).not.toContain("network/ha-scanner-banned");
+    expect(findings.map((f) => f.id)).toContain("users/onboarding-open");
+    expect(findings.map((f) => f.id)).not.toContain("ip-bans/scanner-banned");
   });
 });

@@ -3,6 +3,7 @@ import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { checksReading } from "../../src/checks/index.js";
 import type { Report } from "../../src/report/report.js";
 import { type StandIn, startHaStandIn } from "./helpers/ha-standin.js";
 
@@ -45,7 +46,7 @@ describe("hassguard scan", () => {
       ),
     );
     expect(stdout).toContain("CRITICAL (1)");
-    expect(stdout).toContain("network/ha-onboarding-open");
+    expect(stdout).toContain("users/onboarding-open");
   });
 
   it("writes the JSON contract with the port under network and findings located by host and port", async () => {
@@ -69,7 +70,7 @@ describe("hassguard scan", () => {
       service: "home-assistant",
       tls: false,
     });
-    const onboarding = report.findings.find((f) => f.id === "network/ha-onboarding-open");
+    const onboarding = report.findings.find((f) => f.id === "users/onboarding-open");
     expect(onboarding?.location).toEqual({ host: "127.0.0.1", port: standIn.port, protocol: "tcp" });
   });
 
@@ -96,11 +97,26 @@ describe("hassguard audit --host", () => {
     const report = JSON.parse(stdout) as Report;
     expect(report.targets).toMatchObject({ config: "examples/insecure-home", host: "127.0.0.1" });
     expect(report.network?.hosts[0]?.ports.map((p) => p.port)).toEqual([standIn.port]);
-    // the recorded instance is 2023.11.3: the WebSocket's version fingerprint matches published advisories
-    const version = report.findings.find((f) => f.id === "network/ha-vulnerable-version");
-    expect(version?.location).toEqual({ host: "127.0.0.1", port: standIn.port, protocol: "tcp" });
+    // the recorded instance is 2023.11.3, as is the example's .HA_VERSION: each advisory is one finding, at
+    // .HA_VERSION, with the WebSocket greeting as a second sighting, not a second finding
+    const versions = report.findings.filter((f) => f.id === "version/known-advisories");
+    expect(versions.some((f) => f.message.startsWith("CVE-2026-64825"))).toBe(true);
+    for (const version of versions) {
+      expect(version.location).toEqual({ file: ".HA_VERSION", line: 1, column: 1 });
+      expect(version.alsoSeen).toEqual([
+        {
+          id: "version/known-advisories",
+          message: `The WebSocket greeting at 127.0.0.1:${standIn.port} names the same release, 2023.11.3.`,
+          location: { host: "127.0.0.1", port: standIn.port, protocol: "tcp" },
+          evidence: expect.stringContaining("WebSocket auth_required: ha_version 2023.11.3"),
+        },
+      ]);
+    }
+    const advisoryIds = versions.map((f) => f.message.split(":")[0]);
+    expect(new Set(advisoryIds).size).toBe(advisoryIds.length);
     expect(report.findings.some((f) => f.id === "secrets/inline-credential")).toBe(true);
-    expect(report.notChecked.some((n) => n.id.startsWith("network/"))).toBe(false);
+    const readingNetwork = new Set(checksReading("network").map((check) => check.id));
+    expect(report.notChecked.filter((n) => readingNetwork.has(n.id))).toEqual([]);
   });
 });
 
@@ -117,13 +133,13 @@ describe("hassguard scan of a Home Assistant that has banned this machine", () =
     const { status, stdout } = await hassguard(["scan", "127.0.0.1", "--ports", String(standIn.port)]);
     expect(status).toBe(1);
     expect(stdout).toContain("HIGH (1)");
-    expect(stdout).toContain("network/ha-scanner-banned");
+    expect(stdout).toContain("ip-bans/scanner-banned");
     expect(stdout).toContain("incomplete");
     expect(stdout).toContain("ip_bans.yaml");
     const json = await hassguard(["scan", "127.0.0.1", "--ports", String(standIn.port), "-f", "json"]);
     expect(json.status).toBe(1);
     const report = JSON.parse(json.stdout) as Report;
-    expect(report.findings.find((f) => f.id === "network/ha-scanner-banned")?.severity).toBe("high");
+    expect(report.findings.find((f) => f.id === "ip-bans/scanner-banned")?.severity).toBe("high");
     expect(report.summary.score).toBeLessThan(100);
   });
 });
@@ -154,7 +170,7 @@ describe("hassguard audit --host when ip_bans.yaml bans the scanning machine", (
     const { status, stdout } = await auditWithHost(configDir, standIn.port);
     expect(status).toBe(1);
     const report = JSON.parse(stdout) as Report;
-    const ban = report.findings.find((f) => f.id === "network/ha-scanner-banned");
+    const ban = report.findings.find((f) => f.id === "ip-bans/scanner-banned");
     expect(ban?.severity).toBe("high");
     expect(ban?.location).toEqual({ host: "127.0.0.1", port: standIn.port, protocol: "tcp" });
     expect(ban?.message).toContain("ip_bans.yaml bans this machine (127.0.0.1)");

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { networkChecks } from "../../src/checks/network/index.js";
+import { checksOf } from "../../src/checks/index.js";
 import { runChecks } from "../../src/model/engine.js";
 import type { Facts } from "../../src/model/facts.js";
 import type { NetworkFacts } from "../../src/model/network-facts.js";
@@ -25,10 +25,9 @@ describe("TLS and HTTPS probes against nginx", () => {
       network: facts,
       missing: {},
       errors: [],
-      options: { passwordBudgetSeconds: 0 },
       now: new Date(),
     };
-    return runChecks(networkChecks, all).findings;
+    return runChecks(checksOf("network"), all).findings;
   };
   const idsAt = (name: string) =>
     findings()
@@ -78,9 +77,9 @@ describe("TLS and HTTPS probes against nginx", () => {
     expect(proxied?.service).toBe("home-assistant");
     expect(proxied?.http?.homeAssistant?.version).toBe("2023.11.3");
     expect(proxied?.http?.tls).toBe(true);
-    expect(idsAt("ha-proxy")).toContain("network/http-no-hsts");
-    expect(idsAt("ha-proxy")).not.toContain("network/ha-plain-http");
-    expect(idsAt("hsts")).not.toContain("network/http-no-hsts");
+    expect(idsAt("ha-proxy")).toContain("http/no-hsts");
+    expect(idsAt("ha-proxy")).not.toContain("http/plain-http");
+    expect(idsAt("hsts")).not.toContain("http/no-hsts");
   });
 
   it("reports modern-only TLS as such and flags nothing about protocol, key or signature there", () => {
@@ -89,27 +88,27 @@ describe("TLS and HTTPS probes against nginx", () => {
     expect(report("hsts")?.tlsInfo?.certificate?.keyBits).toBe(2048);
     const ids = idsAt("hsts");
     for (const id of [
-      "network/tls-old-protocol",
-      "network/tls-weak-key",
-      "network/tls-weak-signature",
-      "network/tls-cert-expired",
-      "network/tls-name-mismatch",
+      "tls/old-protocol",
+      "tls/weak-key",
+      "tls/weak-signature",
+      "tls/cert-expired",
+      "tls/name-mismatch",
     ]) {
       expect(ids).not.toContain(id);
     }
-    expect(ids).toContain("network/tls-self-signed");
+    expect(ids).toContain("tls/self-signed");
   });
 
   it("finds the expired certificate", () => {
     expect(report("expired")?.tlsInfo?.certificate?.validTo).toBe("2020-02-01T00:00:00.000Z");
-    expect(idsAt("expired")).toContain("network/tls-cert-expired");
-    expect(findings().find((f) => f.id === "network/tls-cert-expired")?.severity).toBe("high");
+    expect(idsAt("expired")).toContain("tls/cert-expired");
+    expect(findings().find((f) => f.id === "tls/cert-expired")?.severity).toBe("high");
   });
 
   it("finds the certificate made for another name", () => {
     expect(report("wrong-host")?.tlsInfo?.certificate?.nameMatches).toBe(false);
-    expect(idsAt("wrong-host")).toContain("network/tls-name-mismatch");
-    expect(idsAt("expired")).not.toContain("network/tls-name-mismatch");
+    expect(idsAt("wrong-host")).toContain("tls/name-mismatch");
+    expect(idsAt("expired")).not.toContain("tls/name-mismatch");
   });
 
   it("finds TLS 1.0/1.1, the 1024-bit key and the SHA-1 signature of the legacy site", () => {
@@ -118,8 +117,6 @@ describe("TLS and HTTPS probes against nginx", () => {
     expect(legacy?.certificate?.keyBits).toBe(1024);
     expect(legacy?.certificate?.signatureAlgorithm).toBe("sha1WithRSAEncryption");
     const ids = idsAt("legacy");
-    expect(ids).toEqual(
-      expect.arrayContaining(["network/tls-old-protocol", "network/tls-weak-key", "network/tls-weak-signature"]),
-    );
+    expect(ids).toEqual(expect.arrayContaining(["tls/old-protocol", "tls/weak-key", "tls/weak-signature"]));
   });
 });

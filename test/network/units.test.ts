@@ -1,22 +1,24 @@
 import { describe, expect, it } from "vitest";
 import { advisoriesAffecting } from "../../src/checks/advisories.js";
-import { haNoFrameOptions } from "../../src/checks/network/ha-no-frame-options.js";
-import { haTrustedNetworksOffered } from "../../src/checks/network/ha-trusted-networks.js";
+import { authTrustedNetworksOffered } from "../../src/checks/network/auth-trusted-networks-offered.js";
+import { httpNoFrameOptions } from "../../src/checks/network/http-no-frame-options.js";
 import { tlsCertExpired } from "../../src/checks/network/tls-cert-expired.js";
+import type { AdvisoryIndex } from "../../src/model/advisory-facts.js";
 import type { Facts } from "../../src/model/facts.js";
 import type { PortReport } from "../../src/model/network-facts.js";
+import { readAdvisories } from "../../src/sources/advisories.js";
 import { PLAIN_HTTP_FIRST_PORTS } from "../../src/sources/network/dispatch.js";
 import { parsePortList, selectPorts, TOP_PORTS } from "../../src/sources/network/ports.js";
 import { RttEstimator } from "../../src/sources/network/rtt.js";
 import { WindowController } from "../../src/sources/network/window.js";
 
 const NOW = new Date("2026-11-23T12:00:00Z");
+const ADVISORIES = (await readAdvisories()).facts as AdvisoryIndex;
 function factsWith(port: Partial<PortReport>): Facts {
   return {
     network: { hosts: [{ address: "192.0.2.10", ports: [{ port: 8123, protocol: "tcp", state: "open", ...port }] }] },
     missing: {},
     errors: [],
-    options: { passwordBudgetSeconds: 0 },
     now: NOW,
   };
 }
@@ -56,7 +58,7 @@ describe("requests that are not what the server speaks", () => {
 
 describe("advisories", () => {
   it("matches a version inside an affected core range and not outside", () => {
-    const idsFor = (version: string) => advisoriesAffecting(version).map((a) => a.record.id);
+    const idsFor = (version: string) => advisoriesAffecting(version, ADVISORIES).map((a) => a.record.id);
     const ids = idsFor("2023.3.1");
     expect(ids).toEqual(expect.arrayContaining(["GHSA-2j8f-h4mr-qr25", "GHSA-jvxq-x42r-f7mv", "CVE-2026-64825"]));
     expect(idsFor("2023.9.0")).not.toContain("GHSA-jvxq-x42r-f7mv");
@@ -65,22 +67,22 @@ describe("advisories", () => {
     expect(idsFor("2023.12.1")).not.toContain("GHSA-jqpc-rc7g-vf83");
   });
   it("matches nothing for a version it cannot read", () => {
-    expect(advisoriesAffecting("dev")).toEqual([]);
-    expect(advisoriesAffecting("0.66.0").length).toBeGreaterThan(0);
+    expect(advisoriesAffecting("dev", ADVISORIES)).toEqual([]);
+    expect(advisoriesAffecting("0.66.0", ADVISORIES).length).toBeGreaterThan(0);
   });
 });
 
 describe("checks over built facts", () => {
   it("trusted_networks offered to the scanner is a finding, the default provider is not", () => {
     expect(
-      haTrustedNetworksOffered.run(factsWith(ha({ authProviders: ["homeassistant", "trusted_networks"] }))),
+      authTrustedNetworksOffered.run(factsWith(ha({ authProviders: ["homeassistant", "trusted_networks"] }))),
     ).toHaveLength(1);
-    expect(haTrustedNetworksOffered.run(factsWith(ha({ authProviders: ["homeassistant"] })))).toHaveLength(0);
+    expect(authTrustedNetworksOffered.run(factsWith(ha({ authProviders: ["homeassistant"] })))).toHaveLength(0);
   });
   it("a Home Assistant without X-Frame-Options is a finding, unless CSP frame-ancestors stands in", () => {
-    expect(haNoFrameOptions.run(factsWith(ha({}, {})))).toHaveLength(1);
-    expect(haNoFrameOptions.run(factsWith(ha({})))).toHaveLength(0);
-    expect(haNoFrameOptions.run(factsWith(ha({}, { contentSecurityPolicy: "frame-ancestors 'self'" })))).toHaveLength(
+    expect(httpNoFrameOptions.run(factsWith(ha({}, {})))).toHaveLength(1);
+    expect(httpNoFrameOptions.run(factsWith(ha({})))).toHaveLength(0);
+    expect(httpNoFrameOptions.run(factsWith(ha({}, { contentSecurityPolicy: "frame-ancestors 'self'" })))).toHaveLength(
       0,
     );
   });

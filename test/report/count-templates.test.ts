@@ -1,12 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { unmatchedAdvisoriesSentence } from "../../src/checks/config/version-known-advisories.js";
 import { publicFilesSentence } from "../../src/checks/config/www-public-files.js";
-import { advisoriesList } from "../../src/checks/network/ha-vulnerable-version.js";
 import { topicsSentence } from "../../src/checks/network/mqtt-topics-leak.js";
 import { expiresIn } from "../../src/checks/network/tls-cert-expired.js";
-import { noMfaSentence } from "../../src/checks/storage/mfa-not-set-up.js";
-import { pendingStepsSentence } from "../../src/checks/storage/onboarding-not-finished.js";
-import { amongAdmins } from "../../src/checks/storage/unused-admins.js";
+import { noMfaSentence } from "../../src/checks/storage/users-mfa-not-set-up.js";
+import { pendingStepsSentence } from "../../src/checks/storage/users-onboarding-not-finished.js";
+import { amongAdmins } from "../../src/checks/storage/users-unused-admins.js";
 import { count } from "../../src/model/words.js";
 import { render } from "../../src/report/index.js";
 import { renderNetworkTable } from "../../src/report/network-table.js";
@@ -75,12 +74,6 @@ describe("sentences with counts read right at 0, 1 and many", () => {
     expect(unmatchedAdvisoriesSentence(["GHSA-1", "GHSA-2"], "2023.11.3")).toMatch(
       /^2 Home Assistant advisories in hassguard's data give .* and were not matched .*: GHSA-1, GHSA-2\. Check them /,
     );
-  });
-
-  it("network/ha-vulnerable-version", () => {
-    expect(advisoriesList([])).toBe("0 published advisories.");
-    expect(advisoriesList(["A: x"])).toBe("1 published advisory:\n- A: x");
-    expect(advisoriesList(["A: x", "B: y"])).toBe("2 published advisories:\n- A: x\n- B: y");
   });
 
   it("network/mqtt-topics-leak", () => {

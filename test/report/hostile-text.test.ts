@@ -51,7 +51,7 @@ const hostileCheck = defineCheck({
 });
 
 function hostileReport(): Report {
-  const facts: Facts = { missing: {}, errors: [], options: { passwordBudgetSeconds: 0 }, now: new Date(0) };
+  const facts: Facts = { missing: {}, errors: [], now: new Date(0) };
   const run = runChecks([hostileCheck], facts);
   return buildReport({
     version: "9.9.9",

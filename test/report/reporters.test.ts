@@ -6,7 +6,7 @@ import { FORMATS, render } from "../../src/report/index.js";
 import { buildReport, type Report } from "../../src/report/report.js";
 import { sarifSchema, sarifValidator } from "../helpers/sarif-schema.js";
 
-const facts: Facts = { missing: {}, errors: [], options: { passwordBudgetSeconds: 0 }, now: new Date(0) };
+const facts: Facts = { missing: {}, errors: [], now: new Date(0) };
 
 // Checks defined here so the reporters are tested on every location kind and severity, independent of
 // which real checks exist.

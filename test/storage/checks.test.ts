@@ -2,7 +2,7 @@ import { chmodSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { hashSync } from "@node-rs/bcrypt";
 import { afterEach, describe, expect, it } from "vitest";
-import { storageChecks } from "../../src/checks/storage/index.js";
+import { checksOf } from "../../src/checks/index.js";
 import type { ConfigFacts } from "../../src/model/config-facts.js";
 import { runChecks } from "../../src/model/engine.js";
 import type { Facts } from "../../src/model/facts.js";
@@ -38,12 +38,11 @@ async function audit(root: string, now = FIXTURE_NOW, config?: ConfigFacts, cand
   const facts: Facts = {
     missing: {},
     errors,
-    options: { passwordBudgetSeconds: budget },
     now,
     ...(storage ? { storage } : {}),
     ...(config ? { config } : {}),
   };
-  const run = runChecks(storageChecks, facts);
+  const run = runChecks(checksOf("storage"), facts);
   expect(run.errors).toEqual([]);
   return run.findings;
 }
@@ -208,7 +207,7 @@ describe("storage checks on derived homes", () => {
     chmodSync(path.join(root, ".storage", "auth"), 0o644);
     chmodSync(path.join(root, ".storage", "auth_provider.homeassistant"), 0o640);
     writeStore(root, "auth_module.totp", { version: 1, key: "auth_module.totp", data: { users: {} } }, 0o604);
-    const findings = ids(await audit(root), "storage/private-file-modes");
+    const findings = ids(await audit(root), "secrets/storage-file-modes");
     expect(findings.map((f) => [f.severity, f.location, f.evidence])).toEqual([
       ["high", { file: ".storage/auth" }, "mode 644"],
       ["high", { file: ".storage/auth_module.totp" }, "mode 604"],

@@ -2,7 +2,7 @@ import { chmodSync } from "node:fs";
 import path from "node:path";
 import { hashSync } from "@node-rs/bcrypt";
 import { afterAll, describe, expect, it } from "vitest";
-import { storageChecks } from "../../src/checks/storage/index.js";
+import { checksOf } from "../../src/checks/index.js";
 import { runChecks } from "../../src/model/engine.js";
 import type { Facts } from "../../src/model/facts.js";
 import { readStorage } from "../../src/sources/storage/index.js";
@@ -33,11 +33,10 @@ async function printable(root: string, budget: number): Promise<string> {
   const facts: Facts = {
     missing: {},
     errors,
-    options: { passwordBudgetSeconds: budget },
     now: FIXTURE_NOW,
     ...(storage ? { storage } : {}),
   };
-  const run = runChecks(storageChecks, facts);
+  const run = runChecks(checksOf("storage"), facts);
   expect(run.findings.length).toBeGreaterThan(0);
   return JSON.stringify({ findings: run.findings, errors: [...errors, ...run.errors] });
 }

@@ -1,6 +1,6 @@
 import { hashSync } from "@node-rs/bcrypt";
 import { describe, expect, it } from "vitest";
-import { userCoverage } from "../../src/checks/storage/weak-passwords.js";
+import { userCoverage } from "../../src/checks/storage/users-weak-password.js";
 import { decodeHash, type PasswordTarget, runPasswordAudit } from "../../src/sources/storage/passwords/audit.js";
 import { BcryptPool } from "../../src/sources/storage/passwords/bcrypt-pool.js";
 import {

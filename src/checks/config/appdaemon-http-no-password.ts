@@ -29,7 +29,6 @@ export const appdaemonHttpNoPassword = defineCheck({
   ],
   run(facts) {
     const config = facts.config;
-    if (config === undefined) return [];
     const findings: FindingDraft[] = [];
     for (const companion of companionsOf(config, "appdaemon")) {
       const http = get(companion.root, "http");

@@ -24,7 +24,6 @@ export const authCommandLineProvider = defineCheck({
   ],
   run(facts) {
     const config = facts.config;
-    if (config === undefined) return [];
     return authProviders(config)
       .filter((p) => p.type === "command_line")
       .map((p) => ({

@@ -22,7 +22,6 @@ export const authLegacyApiPassword = defineCheck({
   ],
   run(facts) {
     const config = facts.config;
-    if (config === undefined) return [];
     return authProviders(config)
       .filter((p) => p.type === "legacy_api_password")
       .map((p) => ({

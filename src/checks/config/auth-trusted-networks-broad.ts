@@ -26,7 +26,6 @@ export const authTrustedNetworksBroad = defineCheck({
   ],
   run(facts) {
     const config = facts.config;
-    if (config === undefined) return [];
     const findings: FindingDraft[] = [];
     for (const provider of trustedNetworksProviders(config)) {
       for (const item of asList(get(provider.node, "trusted_networks"))) {

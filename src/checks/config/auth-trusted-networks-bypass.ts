@@ -25,7 +25,6 @@ export const authTrustedNetworksBypass = defineCheck({
   ],
   run(facts) {
     const config = facts.config;
-    if (config === undefined) return [];
     const findings: FindingDraft[] = [];
     for (const provider of trustedNetworksProviders(config)) {
       const bypass = getEntry(provider.node, "allow_bypass_login");

@@ -23,7 +23,6 @@ export const authTrustedNetworksWithBroadProxies = defineCheck({
   sources: ["homeassistant/components/http/forwarded.py and homeassistant/auth/providers/trusted_networks.py"],
   run(facts) {
     const config = facts.config;
-    if (config === undefined) return [];
     const trusted = trustedNetworksProviders(config)[0];
     if (trusted === undefined) return [];
     const http = httpView(config);

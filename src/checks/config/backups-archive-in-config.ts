@@ -37,7 +37,6 @@ export const backupsArchiveInConfig = defineCheck({
   ],
   run(facts) {
     const config = facts.config;
-    if (config === undefined) return [];
     const findings: FindingDraft[] = [];
     for (const file of config.files) {
       const verdict = judgeBackup(file);

@@ -26,7 +26,6 @@ export const httpBroadTrustedProxies = defineCheck({
   ],
   run(facts) {
     const config = facts.config;
-    if (config === undefined) return [];
     const http = httpView(config);
     const findings: FindingDraft[] = [];
     for (const { text, node } of listSetting(http.settings, "trusted_proxies")) {

@@ -23,7 +23,6 @@ export const httpCorsWildcard = defineCheck({
   ],
   run(facts) {
     const config = facts.config;
-    if (config === undefined) return [];
     const http = httpView(config);
     return listSetting(http.settings, "cors_allowed_origins")
       .filter(({ text }) => text.trim() === "*")

@@ -26,7 +26,6 @@ export const httpForwardedWithoutProxies = defineCheck({
   ],
   run(facts) {
     const config = facts.config;
-    if (config === undefined) return [];
     const http = httpView(config);
     const useEntry = http.settings?.entries.findLast((e) => e.key === "use_x_forwarded_for");
     const proxies = listSetting(http.settings, "trusted_proxies");

@@ -10,6 +10,7 @@ export const httpIpBanDisabled = defineCheck({
   area: "config",
   checklist: "ip-ban",
   needs: ["config"],
+  uses: ["network"],
   description:
     "`ip_ban_enabled: false` removes Home Assistant's only built-in defence against password guessing: " +
     "an attacker can try passwords against the login page forever, and `login_attempts_threshold` has no effect. " +
@@ -27,7 +28,6 @@ export const httpIpBanDisabled = defineCheck({
   ],
   run(facts) {
     const config = facts.config;
-    if (config === undefined) return [];
     const http = httpView(config);
     const entry = http.settings?.entries.findLast((e) => e.key === "ip_ban_enabled");
     if (entry === undefined || !isFalse(entry.value)) return [];

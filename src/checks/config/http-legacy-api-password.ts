@@ -25,7 +25,6 @@ export const httpLegacyApiPassword = defineCheck({
   ],
   run(facts) {
     const config = facts.config;
-    if (config === undefined) return [];
     const http = httpView(config);
     const entry = getEntry(http.settings, "api_password");
     if (entry === undefined) return [];

@@ -10,6 +10,7 @@ export const httpLoginThresholdUnset = defineCheck({
   area: "config",
   checklist: "ip-ban",
   needs: ["config"],
+  uses: ["network"],
   description:
     "Home Assistant bans an address only when `login_attempts_threshold` is set: its default, -1, means never. " +
     "Without it, password guessing against the login page, the API and the WebSocket is unlimited. How much that " +
@@ -28,7 +29,6 @@ export const httpLoginThresholdUnset = defineCheck({
   ],
   run(facts) {
     const config = facts.config;
-    if (config === undefined) return [];
     const http = httpView(config);
     if (http.source === "unread") return []; // an unread file says nothing about what is unset
     // with bans also turned off both findings stand: turning bans back on alone still bans nobody

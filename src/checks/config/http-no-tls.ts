@@ -1,6 +1,7 @@
 import { defineCheck } from "../../model/check.js";
 import type { FindingDraft } from "../../model/finding.js";
 import { maskUrlCredentials } from "../../model/mask.js";
+import { problemKey } from "../../model/problems.js";
 import { advertisedUrls, httpView, scalarSetting } from "./http-settings.js";
 import { hostLocality } from "./ip-ranges.js";
 import { at } from "./where.js";
@@ -28,7 +29,6 @@ export const httpNoTls = defineCheck({
   ],
   run(facts) {
     const config = facts.config;
-    if (config === undefined) return [];
     const http = httpView(config);
     if (http.source === "unread") return []; // an unread file says nothing about what is unset
     if (scalarSetting(http.settings, "ssl_certificate") !== undefined) return [];
@@ -42,6 +42,7 @@ export const httpNoTls = defineCheck({
         message: `\`${key}\`${source === "ui" ? " (set in the UI)" : ""} is ${locality === "remote" ? "a public" : "a LAN"} plain-HTTP address and ${http.label} sets no \`ssl_certificate\`: logins and tokens travel unencrypted.`,
         location: at(pos),
         evidence: `${key}: ${maskUrlCredentials(url.href)}`,
+        problem: problemKey.plainHttp(),
       });
     }
     return findings;

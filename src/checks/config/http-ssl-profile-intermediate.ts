@@ -21,7 +21,6 @@ export const httpSslProfileIntermediate = defineCheck({
   ],
   run(facts) {
     const config = facts.config;
-    if (config === undefined) return [];
     const http = httpView(config);
     const profile = scalarSetting(http.settings, "ssl_profile");
     if (profile === undefined || String(profile.value).toLowerCase() !== "intermediate") return [];

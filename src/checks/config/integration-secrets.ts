@@ -1,5 +1,5 @@
-import { readFileSync } from "node:fs";
 import type { CredentialKind } from "./credential-shapes.js";
+import { INTEGRATION_SECRET_DATA } from "./integration-secrets.generated.js";
 import { normalizeKey } from "./key-names.js";
 
 /*
@@ -17,12 +17,12 @@ export interface KeyContext {
   alarmOrLock?: boolean;
 }
 
-interface IntegrationSecretData {
-  global: { keys: Record<string, CredentialKind> };
-  notCredentials: { keys: string[] };
-  contextual: { keys: string[]; domains: string[] };
-  domains: Record<string, { redacted: string[] }>;
-  schemas: Record<string, { keys: string[] }>;
+export interface IntegrationSecretData {
+  readonly global: { readonly keys: Readonly<Record<string, CredentialKind>> };
+  readonly notCredentials: { readonly keys: readonly string[] };
+  readonly contextual: { readonly keys: readonly string[]; readonly domains: readonly string[] };
+  readonly domains: Readonly<Record<string, { readonly redacted: readonly string[] }>>;
+  readonly schemas: Readonly<Record<string, { readonly keys: readonly string[] }>>;
 }
 
 interface Index {
@@ -34,12 +34,11 @@ interface Index {
   anyList: Set<string>;
 }
 
-const DATA_URL = new URL("../../../data/integration-secrets.json", import.meta.url);
 let cached: Index | undefined;
 
-/** The shipped list, indexed by normalised key name (read once; the same path works from src/ and dist/). */
+/** The shipped list (compiled in from the JSON: checks read no file), indexed by normalised key name, once. */
 function index(): Index {
-  if (cached === undefined) cached = indexData(JSON.parse(readFileSync(DATA_URL, "utf8")) as IntegrationSecretData);
+  if (cached === undefined) cached = indexData(INTEGRATION_SECRET_DATA);
   return cached;
 }
 

@@ -30,7 +30,6 @@ export const integrationsVerifySslDisabled = defineCheck({
   ],
   run(facts) {
     const config = facts.config;
-    if (config === undefined) return [];
     const findings: FindingDraft[] = [];
     const seen = new Set<string>();
     visitEntries(config.configuration, (path, entry) => {

@@ -29,7 +29,6 @@ export const ipBansSelfBanRisk = defineCheck({
   ],
   run(facts) {
     const config = facts.config;
-    if (config === undefined) return [];
     const proxies = listSetting(httpView(config).settings, "trusted_proxies").flatMap(({ text }) => {
       const network = parseNetwork(text);
       return network === undefined ? [] : [network];

@@ -1,7 +1,7 @@
 import path from "node:path";
 import type { ConfigFacts } from "../../model/config-facts.js";
-import { isZigbee2mqttSecretsFile } from "./git-tracked.js";
 import { isPlaceholder } from "./placeholder-values.js";
+import { isZigbee2mqttSecretsFile } from "./secrets-git-tracked.js";
 
 /**
  * A secrets file whose every value is a placeholder (`"<your MQTT password>"`, empty) holds nothing to

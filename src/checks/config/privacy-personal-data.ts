@@ -43,7 +43,6 @@ export const privacyPersonalData = defineCheck({
   ],
   run(facts) {
     const config = facts.config;
-    if (config === undefined) return [];
     const sharing = sharingSign(config);
     const severity: Severity = sharing === undefined ? "low" : "medium";
     const because = sharing === undefined ? "" : ` Medium because ${sharing}.`;

@@ -22,7 +22,6 @@ export const wwwPublicFiles = defineCheck({
   sources: [...WWW_SOURCES],
   run(facts) {
     const config = facts.config;
-    if (config === undefined) return [];
     const files = wwwFiles(config);
     if (files.length === 0) return [];
     return [

@@ -70,7 +70,6 @@ export const wwwSensitiveFile = defineCheck({
   sources: [...WWW_SOURCES],
   run(facts) {
     const config = facts.config;
-    if (config === undefined) return [];
     const findings: FindingDraft[] = [];
     for (const file of wwwFiles(config)) {
       const judgement = judgeFile(config, file.path);

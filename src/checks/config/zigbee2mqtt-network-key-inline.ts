@@ -31,7 +31,6 @@ export const zigbee2mqttNetworkKeyInline = defineCheck({
   ],
   run(facts) {
     const config = facts.config;
-    if (config === undefined) return [];
     const findings: FindingDraft[] = [];
     for (const companion of companionsOf(config, "zigbee2mqtt")) {
       const key = get(get(companion.root, "advanced"), "network_key");

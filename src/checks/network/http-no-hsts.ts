@@ -2,11 +2,12 @@ import { defineCheck } from "../../model/check.js";
 import { hostPort, openPorts } from "./open-ports.js";
 
 export const httpNoHsts = defineCheck({
-  id: "network/http-no-hsts",
+  id: "http/no-hsts",
   title: "HTTPS without Strict-Transport-Security",
   severity: "low",
   area: "network",
   checklist: "reverse-proxy",
+  formerIds: ["network/http-no-hsts"],
   needs: ["network"],
   description:
     "Without the `Strict-Transport-Security` header a browser that is sent to `http://` once (a typed address, " +

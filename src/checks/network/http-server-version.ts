@@ -2,11 +2,12 @@ import { defineCheck } from "../../model/check.js";
 import { hostPort, openPorts } from "./open-ports.js";
 
 export const httpServerVersion = defineCheck({
-  id: "network/http-server-version",
+  id: "http/server-version",
   title: "Web server tells its software versions",
   severity: "low",
   area: "network",
   checklist: "reverse-proxy",
+  formerIds: ["network/http-server-version"],
   needs: ["network"],
   description:
     "A `Server` header such as `Python/3.11 aiohttp/3.8.4` tells an attacker which known bugs to try. Home " +

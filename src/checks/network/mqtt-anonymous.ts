@@ -3,11 +3,12 @@ import type { FindingDraft } from "../../model/finding.js";
 import { hostPort, openPorts } from "./open-ports.js";
 
 export const mqttAnonymous = defineCheck({
-  id: "network/mqtt-anonymous",
+  id: "mqtt/anonymous",
   title: "MQTT broker accepts anonymous clients",
   severity: "high",
   area: "network",
   checklist: "password",
+  formerIds: ["network/mqtt-anonymous"],
   needs: ["network"],
   description:
     "The broker accepted a CONNECT with no user name and no password. Anyone who reaches it can read every message " +

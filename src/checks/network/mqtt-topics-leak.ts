@@ -3,18 +3,19 @@ import { count, pick } from "../../model/words.js";
 import { hostPort, openPorts } from "./open-ports.js";
 
 export const mqttTopicsLeak = defineCheck({
-  id: "network/mqtt-topics-leak",
+  id: "mqtt/topics-leak",
   title: "MQTT broker shows its topics to anonymous clients",
   severity: "medium",
   area: "network",
   checklist: "privacy",
+  formerIds: ["network/mqtt-topics-leak"],
   needs: ["network"],
   description:
     "An anonymous subscriber to `homeassistant/#` and `$SYS/#` received messages. Discovery topics under " +
     "`homeassistant/` list the home's devices and the command topics that control them; `$SYS` gives the broker's " +
     "version and clients. This is what an intruder on the network reads first.",
   remediation:
-    "Require authentication on the broker (see network/mqtt-anonymous) and, for finer control, an ACL that gives " +
+    "Require authentication on the broker (see mqtt/anonymous) and, for finer control, an ACL that gives " +
     "each client only its own topics and hides `$SYS` from all but administrators.",
   sources: [
     "https://www.home-assistant.io/integrations/mqtt/#mqtt-discovery (discovery topics under homeassistant/)",

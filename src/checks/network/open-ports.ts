@@ -1,6 +1,5 @@
-import type { Facts } from "../../model/facts.js";
 import type { NetworkLocation } from "../../model/finding.js";
-import type { HostReport, PortReport } from "../../model/network-facts.js";
+import type { HostReport, NetworkFacts, PortReport } from "../../model/network-facts.js";
 
 /** One open port of a scanned host, with the location its findings carry. */
 export interface OpenPort {
@@ -10,9 +9,9 @@ export interface OpenPort {
 }
 
 /** Every open port in the network facts, host by host, port by port. */
-export function openPorts(facts: Facts): OpenPort[] {
+export function openPorts(facts: { readonly network: NetworkFacts }): OpenPort[] {
   const result: OpenPort[] = [];
-  for (const host of facts.network?.hosts ?? []) {
+  for (const host of facts.network.hosts) {
     for (const port of host.ports) {
       if (port.state !== "open") continue;
       result.push({ host, port, location: { host: host.address, port: port.port, protocol: port.protocol } });

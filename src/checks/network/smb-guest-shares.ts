@@ -9,11 +9,12 @@ import { hostPort, openPorts } from "./open-ports.js";
 const SECRET_SHARES = new Set(["config", "backup", "ssl", "addon_configs", "app_configs"]);
 
 export const smbGuestShares = defineCheck({
-  id: "network/smb-guest-shares",
+  id: "smb/guest-shares",
   title: "SMB shares open without a password",
   severity: "high",
   area: "network",
   checklist: "password",
+  formerIds: ["network/smb-guest-shares"],
   needs: ["network"],
   description:
     "A share could be opened with an anonymous or guest logon, that is without any password. The Home Assistant " +

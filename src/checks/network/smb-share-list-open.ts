@@ -2,11 +2,12 @@ import { defineCheck } from "../../model/check.js";
 import { hostPort, openPorts } from "./open-ports.js";
 
 export const smbShareListOpen = defineCheck({
-  id: "network/smb-share-list-open",
+  id: "smb/share-list-open",
   title: "SMB share list readable without a password",
   severity: "low",
   area: "network",
   checklist: "password",
+  formerIds: ["network/smb-share-list-open"],
   needs: ["network"],
   description:
     "Without any password (a null session or a guest logon), the server's share list could be read over srvsvc. " +

@@ -2,11 +2,12 @@ import { defineCheck } from "../../model/check.js";
 import { hostPort, openPorts } from "./open-ports.js";
 
 export const smbSigningNotRequired = defineCheck({
-  id: "network/smb-signing-not-required",
+  id: "smb/signing-not-required",
   title: "SMB signing is not required",
   severity: "medium",
   area: "network",
   checklist: "tls",
+  formerIds: ["network/smb-signing-not-required"],
   needs: ["network"],
   description:
     "The SMB server does not require message signing, so a machine in the path can alter traffic or relay a " +

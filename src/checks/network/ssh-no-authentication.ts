@@ -2,11 +2,12 @@ import { defineCheck } from "../../model/check.js";
 import { hostPort, openPorts } from "./open-ports.js";
 
 export const sshNoAuthentication = defineCheck({
-  id: "network/ssh-no-authentication",
+  id: "ssh/no-authentication",
   title: "SSH lets anyone in without authentication",
   severity: "critical",
   area: "network",
   checklist: "password",
+  formerIds: ["network/ssh-no-authentication"],
   needs: ["network"],
   description:
     "The SSH server accepted the `none` authentication method for an arbitrary user name: anyone who reaches " +

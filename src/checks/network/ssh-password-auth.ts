@@ -1,5 +1,6 @@
 import { defineCheck } from "../../model/check.js";
 import type { FindingDraft } from "../../model/finding.js";
+import { problemKey } from "../../model/problems.js";
 import { hostPort, openPorts } from "./open-ports.js";
 
 /** Methods where the server checks something a person types (keyboard-interactive is PAM's password). */
@@ -8,11 +9,12 @@ const PASSWORD_METHODS = ["password", "keyboard-interactive"];
 const HAOS_DEBUG_SSH_PORT = 22222;
 
 export const sshPasswordAuth = defineCheck({
-  id: "network/ssh-password-auth",
+  id: "ssh/password-auth",
   title: "SSH accepts passwords",
   severity: "medium",
   area: "network",
   checklist: "password",
+  formerIds: ["network/ssh-password-auth"],
   needs: ["network"],
   description:
     "The SSH server offers password (or keyboard-interactive) login. Anyone who can reach the port can guess " +
@@ -56,6 +58,7 @@ export const sshPasswordAuth = defineCheck({
             (debugPort ? " on Home Assistant OS's debug port, which gives root on the host." : "."),
           location: open.location,
           evidence: `auth methods: ${open.port.ssh?.authMethods?.join(",")}; ${open.port.ssh?.banner ?? ""}`.trim(),
+          problem: problemKey.sshPasswordLogin(open.port.port),
         },
       ];
     });

@@ -4,11 +4,12 @@ import { hostPort, openPorts } from "./open-ports.js";
 import { weakOnes } from "./ssh-weak-algorithm-list.js";
 
 export const sshWeakAlgorithms = defineCheck({
-  id: "network/ssh-weak-algorithms",
+  id: "ssh/weak-algorithms",
   title: "SSH offers weak key exchange, host key, cipher or MAC algorithms",
   severity: "medium",
   area: "network",
   checklist: "tls",
+  formerIds: ["network/ssh-weak-algorithms"],
   needs: ["network"],
   description:
     "The server's KEXINIT lists algorithms that are broken (RC4, DES/3DES and other 64-bit block ciphers, MD5 " +

@@ -6,11 +6,12 @@ const SOON_DAYS = 14;
 const DAY_MS = 86_400_000;
 
 export const tlsCertExpired = defineCheck({
-  id: "network/tls-cert-expired",
+  id: "tls/cert-expired",
   title: "TLS certificate expired or about to expire",
   severity: "high",
   area: "network",
   checklist: "tls",
+  formerIds: ["network/tls-cert-expired"],
   needs: ["network"],
   description:
     "An expired certificate makes the apps refuse to connect and teaches people to click through browser " +

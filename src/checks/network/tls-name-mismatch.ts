@@ -2,11 +2,12 @@ import { defineCheck } from "../../model/check.js";
 import { hostPort, openPorts } from "./open-ports.js";
 
 export const tlsNameMismatch = defineCheck({
-  id: "network/tls-name-mismatch",
+  id: "tls/name-mismatch",
   title: "TLS certificate does not match the host name",
   severity: "medium",
   area: "network",
   checklist: "tls",
+  formerIds: ["network/tls-name-mismatch"],
   needs: ["network"],
   description:
     "A certificate is valid only for the names (or addresses) it lists. When the name you scanned is not among " +

@@ -2,11 +2,12 @@ import { defineCheck } from "../../model/check.js";
 import { hostPort, openPorts } from "./open-ports.js";
 
 export const tlsOldProtocol = defineCheck({
-  id: "network/tls-old-protocol",
+  id: "tls/old-protocol",
   title: "TLS 1.0 or 1.1 accepted",
   severity: "medium",
   area: "network",
   checklist: "tls",
+  formerIds: ["network/tls-old-protocol"],
   needs: ["network"],
   description:
     "TLS 1.0 and 1.1 were deprecated in 2021 (RFC 8996): they rely on SHA-1 and older cipher constructions with " +

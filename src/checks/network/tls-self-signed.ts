@@ -2,11 +2,12 @@ import { defineCheck } from "../../model/check.js";
 import { hostPort, openPorts } from "./open-ports.js";
 
 export const tlsSelfSigned = defineCheck({
-  id: "network/tls-self-signed",
+  id: "tls/self-signed",
   title: "Self-signed or untrusted TLS certificate",
   severity: "medium",
   area: "network",
   checklist: "tls",
+  formerIds: ["network/tls-self-signed"],
   needs: ["network"],
   description:
     "Nobody vouches for a self-signed certificate, so clients cannot tell it from an attacker's: every visitor " +

@@ -2,11 +2,12 @@ import { defineCheck } from "../../model/check.js";
 import { hostPort, openPorts } from "./open-ports.js";
 
 export const tlsWeakKey = defineCheck({
-  id: "network/tls-weak-key",
+  id: "tls/weak-key",
   title: "TLS certificate key too small",
   severity: "medium",
   area: "network",
   checklist: "tls",
+  formerIds: ["network/tls-weak-key"],
   needs: ["network"],
   description:
     "RSA and DSA keys below 2048 bits are within reach of well-funded attackers and are refused by current " +

@@ -4,11 +4,12 @@ import { hostPort, openPorts } from "./open-ports.js";
 const WEAK = /^(md2|md5|sha1)With|WithSHA1$|^dsaWithSHA1$/i;
 
 export const tlsWeakSignature = defineCheck({
-  id: "network/tls-weak-signature",
+  id: "tls/weak-signature",
   title: "TLS certificate signed with a broken hash (MD5 or SHA-1)",
   severity: "medium",
   area: "network",
   checklist: "tls",
+  formerIds: ["network/tls-weak-signature"],
   needs: ["network"],
   description:
     "MD5 and SHA-1 collisions can be computed: a certificate signed with them can be forged (SHAttered, 2017). " +

@@ -14,11 +14,12 @@ const SERVICE_RISK: Record<number, { what: string; severity: Severity }> = {
 };
 
 export const upnpPortForward = defineCheck({
-  id: "network/upnp-port-forward",
+  id: "upnp/port-forward",
   title: "The router forwards an Internet port to this host (UPnP)",
   severity: "high",
   area: "network",
   checklist: "remote-access",
+  formerIds: ["network/upnp-port-forward"],
   needs: ["network"],
   description:
     "The LAN's Internet gateway holds a UPnP port mapping that sends traffic from the Internet to this host. A " +
@@ -35,7 +36,7 @@ export const upnpPortForward = defineCheck({
     "shared seeds: ha-docs-securing-checklist.md (remote access without exposing services)",
   ],
   run(facts) {
-    const upnp = facts.network?.upnp;
+    const upnp = facts.network.upnp;
     if (upnp === undefined) return [];
     return upnp.mappings
       .filter((mapping) => mapping.enabled)

@@ -25,7 +25,7 @@ export const usersNoMfa = defineCheck({
     "shared ha-facts.md §3 (MFA modules)",
   ],
   run(facts) {
-    const auth = facts.storage?.auth;
+    const auth = facts.storage.auth;
     if (auth === undefined) return [];
     const findings: FindingDraft[] = [];
     for (const user of humanUsers(auth)) {

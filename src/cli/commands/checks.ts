@@ -35,12 +35,15 @@ export function registerChecks(program: Command): void {
       const check = findCheck(id);
       if (check === undefined) throw new UsageError(`no check '${id}'; 'hassguard checks' lists them all`);
       const { run: _run, ...meta } = check;
+      // an id from before a rename still resolves, and says what it is called now
+      const renamed = check.id === id ? [] : [`${id} was renamed to ${check.id}.`, ""];
       if (flags.format === "json") {
-        process.stdout.write(`${JSON.stringify(meta, null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify(check.id === id ? meta : { ...meta, renamedFrom: id }, null, 2)}\n`);
         return;
       }
       process.stdout.write(
         [
+          ...renamed,
           `${check.id} — ${check.title}`,
           `severity: ${check.severity}   area: ${check.area}   checklist: ${CHECKLIST_ITEMS[check.checklist]}${check.fixable ? "   fixable" : ""}`,
           "",
@@ -50,6 +53,7 @@ export function registerChecks(program: Command): void {
           "",
           "Sources:",
           ...check.sources.map((s) => `  - ${s}`),
+          ...(check.formerIds.length === 0 ? [] : [`Formerly: ${check.formerIds.join(", ")}`]),
           `Docs: ${checkDocsPath(check.id)}`,
           "",
         ].join("\n"),

@@ -1,5 +1,6 @@
 import type { PortReport } from "../../model/network-facts.js";
-import { type HttpProbeResult, probeHttp } from "./probes/http.js";
+import type { HttpProbeResult } from "../../model/network-probes.js";
+import { probeHttp } from "./probes/http.js";
 import { probeMqtt } from "./probes/mqtt.js";
 import type { ProbeOptions } from "./probes/options.js";
 import { probeSmb } from "./probes/smb.js";

@@ -4,10 +4,11 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect } from "vitest";
-import { configChecks } from "../../../src/checks/config/index.js";
+import { checksOf } from "../../../src/checks/index.js";
 import type { ConfigFacts } from "../../../src/model/config-facts.js";
 import { runChecks } from "../../../src/model/engine.js";
 import type { Finding } from "../../../src/model/finding.js";
+import { readAdvisories } from "../../../src/sources/advisories.js";
 import { loadConfig } from "../../../src/sources/config/index.js";
 import { makeTree, removeTree } from "../../helpers/tree.js";
 
@@ -86,11 +87,12 @@ export interface Audit {
 /** Loads the directory with the real loader and runs every config check on it. */
 export async function audit(root: string): Promise<Audit> {
   const { facts } = await loadConfig(root, {});
-  const run = runChecks(configChecks, {
+  const { facts: advisories } = await readAdvisories();
+  const run = runChecks(checksOf("config"), {
     config: facts,
+    ...(advisories === undefined ? {} : { advisories }),
     missing: {},
     errors: [],
-    options: { passwordBudgetSeconds: 0 },
     now: new Date("2026-11-23T12:00:00Z"),
   });
   expect(run.errors).toEqual([]);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { configChecks } from "../../../src/checks/config/index.js";
+import { checksOf } from "../../../src/checks/index.js";
 import { atLeast } from "../../../src/model/severity.js";
 import { audit, cleanTrees, copyExample, expectMasked } from "./audit-helper.js";
 
@@ -54,9 +54,11 @@ describe("examples/insecure-home", () => {
     });
     const { facts, findings } = await audit(root);
     const fired = new Set(findings.map((f) => f.id));
-    const missing = configChecks.map((c) => c.id).filter((id) => !fired.has(id) && !EXCLUSIVE.includes(id));
+    const missing = checksOf("config")
+      .map((c) => c.id)
+      .filter((id) => !fired.has(id) && !EXCLUSIVE.includes(id));
     expect(missing).toEqual([]);
-    for (const id of EXCLUSIVE) expect(configChecks.some((c) => c.id === id)).toBe(true);
+    for (const id of EXCLUSIVE) expect(checksOf("config").some((c) => c.id === id)).toBe(true);
     expect(findings.some((f) => f.severity === "critical")).toBe(true);
     const secretValues = facts.secrets.map((s) => String(s.value)).filter((v) => v.length >= 6);
     expect(secretValues.length).toBeGreaterThan(0);

@@ -3,9 +3,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { configChecks } from "../../../src/checks/config/index.js";
 import { exposureSigns } from "../../../src/checks/exposure.js";
-import { storageChecks } from "../../../src/checks/storage/index.js";
+import { checksOf } from "../../../src/checks/index.js";
 import { runChecks } from "../../../src/model/engine.js";
 import type { Facts } from "../../../src/model/facts.js";
 import type { Finding } from "../../../src/model/finding.js";
@@ -25,7 +24,6 @@ async function factsOf(root: string, network?: NetworkFacts): Promise<Facts> {
     ...(network === undefined ? {} : { network }),
     missing: {},
     errors: [],
-    options: { passwordBudgetSeconds: 0 },
     now: NOW,
   };
 }
@@ -195,11 +193,11 @@ describe("the exposure fact: signs that the home is reachable from the Internet"
       upnp: { targetHost: "192.168.1.20", mappings: ports, entriesRead: ports.length },
     });
     const forwarded = await factsOf(root, network([mapping(8124), mapping(22)]));
-    const run = runChecks(configChecks, forwarded);
+    const run = runChecks(checksOf("config"), forwarded);
     const found = threshold(run.findings);
     expect(found.map((f) => f.severity)).toEqual(["medium"]);
     expect(found[0]?.message).toContain("the router forwards Internet port 443 to 192.168.1.20:8124 (UPnP)");
-    const other = runChecks(configChecks, await factsOf(root, network([mapping(22), mapping(8124, false)])));
+    const other = runChecks(checksOf("config"), await factsOf(root, network([mapping(22), mapping(8124, false)])));
     expect(threshold(other.findings).map((f) => f.severity)).toEqual(["low"]);
   });
 
@@ -230,7 +228,7 @@ describe("the exposure fact: signs that the home is reachable from the Internet"
       const facts = await factsOf(root);
       const storage = await readStorage(root, { passwordBudgetSeconds: 0, now: NOW });
       if (storage.facts !== undefined) facts.storage = storage.facts;
-      const found = runChecks(storageChecks, facts).findings.filter((f) => f.id === "users/admin-not-local-only");
+      const found = runChecks(checksOf("storage"), facts).findings.filter((f) => f.id === "users/admin-not-local-only");
       return found.map((f) => [f.severity, f.message.includes("external_url")]);
     };
     expect(await severityFor("default_config:\n")).toEqual([["low", false]]);

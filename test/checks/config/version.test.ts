@@ -1,12 +1,8 @@
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
-import {
-  affects,
-  compareVersions,
-  indexAdvisories,
-  parseCoreRange,
-  parseFixed,
-} from "../../../src/checks/advisories.js";
+import { affects } from "../../../src/checks/advisories.js";
+import { compareVersions } from "../../../src/model/ha-version.js";
+import { indexAdvisories, parseCoreRange, parseFixed } from "../../../src/sources/advisories.js";
 import { brief, cleanTrees, findingsOf } from "./audit-helper.js";
 
 afterEach(cleanTrees);

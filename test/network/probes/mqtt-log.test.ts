@@ -79,7 +79,7 @@ describe("ten scans of a real Mosquitto that requires a password leave no refuse
       expect(report?.mqtt).toMatchObject({ connackCode: 1, anonymousAccepted: false, anonymousNotAsked: true });
     }
     const findings = networkFindings(networkFacts("127.0.0.1", [{ port: broker.port, ...reports[0] }]));
-    expect(findings.find((f) => f.id === "network/mqtt-anonymous")?.severity).toBe("info");
+    expect(findings.find((f) => f.id === "mqtt/anonymous")?.severity).toBe("info");
   });
 
   it("leaves no 'not authorised' line and no refusing CONNACK", async () => {

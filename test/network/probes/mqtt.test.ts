@@ -154,10 +154,10 @@ describe("probeMqtt against a real Mosquitto", () => {
       ]),
     );
     expect(summary(findings)).toEqual([
-      `network/mqtt-anonymous high 127.0.0.1:${open.port}`,
-      `network/mqtt-topics-leak medium 127.0.0.1:${open.port}`,
+      `mqtt/anonymous high 127.0.0.1:${open.port}`,
+      `mqtt/topics-leak medium 127.0.0.1:${open.port}`,
     ]);
-    const leak = findings.find((f) => f.id === "network/mqtt-topics-leak");
+    const leak = findings.find((f) => f.id === "mqtt/topics-leak");
     expect(leak?.evidence).toContain(DISCOVERY_TOPIC);
     expect(JSON.stringify(findings)).not.toContain("Kitchen temperature");
   });

@@ -1,7 +1,8 @@
 import { chmodSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { probeSmb, type SmbProbeResult } from "../../../src/sources/network/probes/smb.js";
+import type { SmbProbeResult } from "../../../src/model/network-probes.js";
+import { probeSmb } from "../../../src/sources/network/probes/smb.js";
 import { networkFacts, networkFindings } from "./helpers/facts.js";
 import { startSamba } from "./helpers/samba.js";
 import { type Daemon, tempDir } from "./helpers/services.js";
@@ -65,7 +66,7 @@ describe("ten SMB probes of a real Samba (auth audit on) leave no failed authent
     const findings = networkFindings(
       networkFacts("127.0.0.1", [{ port: samba.port, service: "smb", ...(reports[0] ? { smb: reports[0] } : {}) }]),
     );
-    expect(findings.find((f) => f.id === "network/smb-guest-shares")?.severity).toBe("info");
+    expect(findings.find((f) => f.id === "smb/guest-shares")?.severity).toBe("info");
   });
 
   it("sends no logon by default: the audit's only lines are those of the one --login-probes run", () => {

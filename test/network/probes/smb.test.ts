@@ -3,7 +3,8 @@ import { chmodSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { probeSmb, type SmbProbeResult } from "../../../src/sources/network/probes/smb.js";
+import type { SmbProbeResult } from "../../../src/model/network-probes.js";
+import { probeSmb } from "../../../src/sources/network/probes/smb.js";
 import { networkFacts, networkFindings, summary } from "./helpers/facts.js";
 import { deleteNamespaces, ip, uniqueName } from "./helpers/netns.js";
 import { startSamba } from "./helpers/samba.js";
@@ -143,12 +144,12 @@ describe("probeSmb against a real Samba", () => {
       ]),
     );
     expect(summary(findings)).toEqual([
-      `network/smb-guest-shares critical 127.0.0.1:${guestShares.port}`,
-      `network/smb-share-list-open low 127.0.0.1:${guestShares.port}`,
-      `network/smb-signing-not-required medium 127.0.0.1:${guestShares.port}`,
-      `network/smb1-enabled high 127.0.0.1:${smb1Signed.port}`,
+      `smb/guest-shares critical 127.0.0.1:${guestShares.port}`,
+      `smb/share-list-open low 127.0.0.1:${guestShares.port}`,
+      `smb/signing-not-required medium 127.0.0.1:${guestShares.port}`,
+      `smb/v1-enabled high 127.0.0.1:${smb1Signed.port}`,
     ]);
-    const share = findings.find((f) => f.id === "network/smb-guest-shares");
+    const share = findings.find((f) => f.id === "smb/guest-shares");
     expect(share?.message).toContain("`config`");
     expect(share?.evidence).toContain("secrets.yaml");
   });

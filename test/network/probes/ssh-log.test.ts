@@ -57,7 +57,7 @@ describe("ten scans of a real sshd (LogLevel VERBOSE) leave no authentication fa
       expect(report?.ssh?.authMethodsNotAsked).toBe(true);
     }
     const findings = networkFindings(networkFacts("127.0.0.1", [{ port: quiet.port, ...reports[0] }]));
-    const notAsked = findings.find((f) => f.id === "network/ssh-password-auth");
+    const notAsked = findings.find((f) => f.id === "ssh/password-auth");
     expect(notAsked?.severity).toBe("info");
     expect(notAsked?.message).toContain("--login-probes");
   });

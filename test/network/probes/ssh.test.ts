@@ -77,10 +77,10 @@ describe("probeSsh against a real OpenSSH server", () => {
       ]),
     );
     expect(summary(findings)).toEqual([
-      `network/ssh-password-auth medium 127.0.0.1:${withPassword.port}`,
-      `network/ssh-weak-algorithms medium 127.0.0.1:${weak.port}`,
+      `ssh/password-auth medium 127.0.0.1:${withPassword.port}`,
+      `ssh/weak-algorithms medium 127.0.0.1:${weak.port}`,
     ]);
-    const weakFinding = findings.find((f) => f.id === "network/ssh-weak-algorithms");
+    const weakFinding = findings.find((f) => f.id === "ssh/weak-algorithms");
     expect(weakFinding?.message).toContain("diffie-hellman-group1-sha1");
     expect(weakFinding?.message).toContain("3des-cbc");
     expect(weakFinding?.message).toContain("hmac-md5");

@@ -3,7 +3,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { UpnpResult } from "../../../src/sources/network/probes/upnp.js";
+import type { UpnpResult } from "../../../src/model/network-probes.js";
 import { networkFacts, networkFindings, summary } from "./helpers/facts.js";
 import { deleteNamespaces, ip, uniqueName } from "./helpers/netns.js";
 import { type Daemon, startDaemon, tempDir } from "./helpers/services.js";
@@ -136,8 +136,8 @@ describe("discoverUpnpMappings against a real miniupnpd", () => {
       description: "Home Assistant",
     });
     expect(summary(networkFindings(networkFacts("10.77.0.2", [], result)))).toEqual([
-      "network/upnp-port-forward critical 10.77.0.2:445",
-      "network/upnp-port-forward high 10.77.0.2:8123",
+      "upnp/port-forward critical 10.77.0.2:445",
+      "upnp/port-forward high 10.77.0.2:8123",
     ]);
   });
 

@@ -58,7 +58,6 @@ describe("merge keys and aliases", () => {
       config: facts,
       missing: {},
       errors: [],
-      options: { passwordBudgetSeconds: 0 },
       now: new Date(),
     });
     const ids = run.findings.map((f) => f.id);

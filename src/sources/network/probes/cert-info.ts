@@ -1,28 +1,6 @@
 import { X509Certificate } from "node:crypto";
 import net from "node:net";
-
-/** What the TLS checks need to know about a server's certificate; no check does crypto itself. */
-export interface CertificateInfo {
-  subject: string;
-  issuer: string;
-  /** ISO-8601. */
-  validFrom: string;
-  validTo: string;
-  /** Issuer equals subject and the certificate's own key verifies its signature. */
-  selfSigned: boolean;
-  subjectAltName?: string;
-  keyType?: string;
-  /** RSA/DSA modulus bits. */
-  keyBits?: number;
-  /** EC curve name. */
-  curve?: string;
-  /** Signature algorithm name (`sha256WithRSAEncryption`) or the OID when unknown. */
-  signatureAlgorithm?: string;
-  fingerprint256: string;
-  /** The name or address the certificate was checked against, and whether it matched. */
-  checkedName?: string;
-  nameMatches?: boolean;
-}
+import type { CertificateInfo } from "../../../model/network-probes.js";
 
 // OIDs of signature algorithms (RFC 3279, RFC 4055, RFC 5758, RFC 8410)
 const SIGNATURE_OIDS: Record<string, string> = {

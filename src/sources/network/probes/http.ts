@@ -1,3 +1,9 @@
+import type {
+  HttpProbeResult,
+  OnboardingStep,
+  SecurityHeaders,
+  ServerVersionSeen,
+} from "../../../model/network-probes.js";
 import { type HttpResponse, header, httpGet, webSocketHello } from "../http-client.js";
 import type { Target } from "../socket-io.js";
 import type { ProbeOptions } from "./options.js";
@@ -42,67 +48,6 @@ import type { ProbeOptions } from "./options.js";
  *   43); recorded: pre-onboarding/08-websocket-hello.json, no log line.
  * The recorded log has exactly one failure line for the eight pre-onboarding requests, the `/api/` one.
  */
-
-export interface SecurityHeaders {
-  xFrameOptions?: string;
-  xContentTypeOptions?: string;
-  referrerPolicy?: string;
-  strictTransportSecurity?: string;
-  contentSecurityPolicy?: string;
-}
-
-export interface OnboardingStep {
-  step: string;
-  done: boolean;
-}
-
-export interface HomeAssistantSignals {
-  /** Why we think this is Home Assistant (one short reason each). */
-  evidence: string[];
-  /** `ha_version` of the WebSocket's `auth_required` frame. */
-  version?: string;
-  /** `GET /api/onboarding` (unauthenticated by design): the steps and whether each is done. */
-  onboarding?: OnboardingStep[];
-  /** Types offered by `GET /auth/providers` (`homeassistant`, `trusted_networks`, ...), when it answered 200. */
-  authProviders?: string[];
-  /** Status of `GET /auth/providers` (400 before onboarding). */
-  authProvidersStatus?: number;
-}
-
-/** A `Server` header that names software versions, with the ordinary request whose answer carried it. */
-export interface ServerVersionSeen {
-  /** The request as a browser sends it: `GET /`, `GET /api/websocket (WebSocket upgrade)`. */
-  request: string;
-  server: string;
-}
-
-export interface HttpProbeResult {
-  tls: boolean;
-  /** Status of `GET /`. */
-  status: number;
-  /** The `Server` header as sent: `""` is Home Assistant's own (it empties aiohttp's); absent is undefined. */
-  server?: string;
-  /**
-   * `Server` headers that name software versions, each with the request that revealed it. Only answers to
-   * the well-formed requests below (what any browser sends) are read; the scanner reads no answer to a
-   * request of another protocol or to a malformed one.
-   */
-  serverVersions: ServerVersionSeen[];
-  /** Our own address on these connections: the address the server saw, and would ban. */
-  clientAddress?: string;
-  securityHeaders: SecurityHeaders;
-  /** `Location` of a redirect from `/`. */
-  redirect?: string;
-  homeAssistant?: HomeAssistantSignals;
-  /**
-   * Every request got 403, the WebSocket upgrade included: how Home Assistant's `ban_middleware` answers an
-   * address in `ip_bans.yaml` (`http/ban.py@0206414af722e826d86cfebde5a07bbe5e7d311b` lines 111-114, before
-   * any view runs; recorded: failed-logins/banned-*.http). `GET /api/onboarding` and the WebSocket never
-   * answer 403 otherwise (both need no authentication). The scanning machine is banned, so the Home Assistant
-   * checks (onboarding, version, login providers) could not see the instance.
-   */
-  bannedResponse?: { server: string };
-}
 
 interface HttpProbeTarget extends Target {
   tls: boolean;

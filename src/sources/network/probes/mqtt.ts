@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import WebSocket from "ws";
 import { maskSecret } from "../../../model/mask.js";
+import type { MqttProbeResult, MqttTransport } from "../../../model/network-probes.js";
 import { BoundedReader, ProbeError, ProbeSocket } from "./io.js";
 import {
   decodePublish,
@@ -12,36 +13,6 @@ import {
   readPacket,
 } from "./mqtt-codec.js";
 import type { ProbeOptions } from "./options.js";
-
-export type MqttTransport = "mqtt" | "mqtts" | "ws" | "wss";
-
-export interface MqttTopicSample {
-  topic: string;
-  /** Masked payload preview, never the raw value. */
-  payload: string;
-}
-export interface MqttProbeResult {
-  transport: MqttTransport;
-  /** CONNACK return code to an anonymous CONNECT (0 accepted, 4 bad credentials, 5 not authorised). */
-  connackCode: number;
-  anonymousAccepted: boolean;
-  /**
-   * The anonymous CONNECT was not sent (the default): a broker that refuses it logs the refusal as it logs a
-   * wrong password. The broker was recognised by its answer to an unsupported protocol level instead.
-   */
-  anonymousNotAsked?: true;
-  /** The rest is filled only when anonymous access was accepted. */
-  subscribed?: string[];
-  /** Distinct topics that published while we listened (retained ones arrive at once). */
-  topicCount?: number;
-  /** Of those, topics under `homeassistant/` (MQTT discovery: the home's device inventory). */
-  homeAssistantTopicCount?: number;
-  samples?: MqttTopicSample[];
-  /** `$SYS/broker/version`, when the broker published it (a version is not a secret). */
-  brokerVersion?: string;
-  /** Listening stopped early because the broker sent more than the byte cap. */
-  truncated?: boolean;
-}
 
 export interface MqttProbeOptions extends ProbeOptions {
   /** `mqtt` by default; the dispatcher picks `mqtts` on TLS ports and `ws`/`wss` on websocket endpoints. */

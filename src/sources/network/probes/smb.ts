@@ -1,3 +1,4 @@
+import type { SmbProbeResult, SmbShareAccess } from "../../../model/network-probes.js";
 import { ProbeError, ProbeSocket } from "./io.js";
 import type { ProbeOptions } from "./options.js";
 import { negotiateSmb1, netbiosSessionRequest, Smb2Connection } from "./smb-framing.js";
@@ -15,43 +16,6 @@ import {
   treeDisconnect,
 } from "./smb-ops.js";
 import { bindSrvsvc, checkBindAck, netShareEnumRequest, parseNetShareEnum, type ShareInfo } from "./smb-rpc.js";
-
-export interface SmbShareAccess {
-  name: string;
-  /** `disk`, `ipc`, `printer`; undefined for a well-known name tried without a share list. */
-  type?: "disk" | "ipc" | "printer" | "other";
-  /** The share was in the server's own list (srvsvc); false when only its well-known name was tried. */
-  listed: boolean;
-  /** Tree connect without a password succeeded. */
-  accessible: boolean;
-  /** Listing the share's root without a password succeeded. */
-  readable?: boolean;
-  /** A few names from the root listing (names only, never contents) as evidence. */
-  sampleEntries?: string[];
-}
-export interface SmbProbeResult {
-  /** The server still accepts the SMB1 dialect `NT LM 0.12`. */
-  smb1: boolean;
-  /** SMB2/3 dialect the server chose among 2.0.2–3.1.1; undefined when only SMB1 answered. */
-  dialect?: string;
-  signingRequired: boolean;
-  /** A null (anonymous) NTLMSSP session was accepted. */
-  anonymousSession: boolean;
-  /** A logon as a user that does not exist was accepted as guest. */
-  guestSession: boolean;
-  /** Whether the share list came from srvsvc (true) or only from trying well-known names. */
-  sharesEnumerated: boolean;
-  shares: SmbShareAccess[];
-  /** NetBIOS name from the NTLM challenge. */
-  serverName?: string;
-  /** Why the probe stopped early, when it did (the fields above hold what was learnt until then). */
-  error?: string;
-  /**
-   * No anonymous or guest session was tried (the default): Samba's auth audit logs the guest logon, a user
-   * that does not exist, as a failed authentication. Negotiate (dialect, signing, SMB1) needs no logon.
-   */
-  sessionsNotAsked?: true;
-}
 
 export interface SmbProbeOptions extends ProbeOptions {
   /** Try the anonymous and guest sessions and the shares they open (`--login-probes`). */

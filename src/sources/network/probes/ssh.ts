@@ -1,28 +1,8 @@
+import type { SshProbeResult } from "../../../model/network-probes.js";
 import { orUndefined, ProbeSocket } from "./io.js";
 import type { ProbeOptions } from "./options.js";
 import { queryAuthMethods } from "./ssh-auth.js";
 import { readKexInit, readSshBanner } from "./ssh-kexinit.js";
-
-/** What an SSH server told us before any login: banner, offered algorithms and auth methods. */
-export interface SshProbeResult {
-  /** The identification line, e.g. `SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3`. */
-  banner: string;
-  /** Software part of the banner (`OpenSSH_9.2p1`). */
-  software: string;
-  kexAlgorithms: string[];
-  hostKeyAlgorithms: string[];
-  /** Client-to-server and server-to-client lists merged (servers almost always offer the same). */
-  ciphers: string[];
-  macs: string[];
-  /** Methods offered after a `none` auth request; undefined when key exchange or auth query failed. */
-  authMethods?: string[];
-  /** The server accepted the `none` method: a shell with no authentication at all. */
-  noAuthentication?: boolean;
-  /** Why auth methods are unknown, when they are. */
-  authError?: string;
-  /** The auth methods were not asked (the default): asking is a login attempt that sshd logs. */
-  authMethodsNotAsked?: true;
-}
 
 export interface SshProbeOptions extends ProbeOptions {
   /**

@@ -1,22 +1,11 @@
 import net from "node:net";
 import tls from "node:tls";
-import { type CertificateInfo, describeCertificate } from "./cert-info.js";
+import type { CertificateInfo, TlsProbeResult, TlsVersion } from "../../../model/network-probes.js";
+import { describeCertificate } from "./cert-info.js";
 import type { ProbeOptions } from "./options.js";
 
 /** The TLS protocol versions we try, oldest first (SSLv3 is compiled out of Debian's OpenSSL 3). */
-export const TLS_VERSIONS = ["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"] as const;
-export type TlsVersion = (typeof TLS_VERSIONS)[number];
-
-export interface TlsProbeResult {
-  /** What the first, unrestricted handshake negotiated. */
-  negotiated: string;
-  cipher: string;
-  /** Versions the server completed a handshake with when offered only that version. */
-  accepted: TlsVersion[];
-  certificate?: CertificateInfo;
-  /** Why a client with the system's CA list would not trust the certificate (OpenSSL's code), if it would not. */
-  trustError?: string;
-}
+export const TLS_VERSIONS: readonly TlsVersion[] = ["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"];
 
 export interface TlsProbeOptions extends ProbeOptions {
   /** The host name the user gave (for SNI and the name check); the address is checked when absent. */

@@ -1,31 +1,8 @@
+import type { UpnpMapping, UpnpResult } from "../../../model/network-probes.js";
 import { ProbeError } from "./io.js";
 import type { ProbeOptions } from "./options.js";
 import { miniHttp, xmlText } from "./upnp-http.js";
 import { searchGateways } from "./upnp-ssdp.js";
-
-export interface UpnpMapping {
-  externalPort: number;
-  internalPort: number;
-  protocol: "TCP" | "UDP";
-  internalClient: string;
-  /** The description the requesting program gave (not a secret; truncated). */
-  description: string;
-  enabled: boolean;
-  /** Remote host the mapping is limited to; empty means anyone on the Internet. */
-  remoteHost: string;
-  leaseSeconds: number;
-}
-export interface UpnpResult {
-  /** The host whose mappings were looked for. */
-  targetHost: string;
-  /** Description URL of the gateway found over SSDP; undefined when none answered. */
-  gateway?: string;
-  /** Mappings whose internal client is the scanned host. */
-  mappings: UpnpMapping[];
-  /** Entries read from the gateway (all clients). */
-  entriesRead: number;
-  error?: string;
-}
 
 const CONNECTION_SERVICES = /urn:schemas-upnp-org:service:WAN(IP|PPP)Connection:\d/;
 /** A home router holds a few dozen mappings; stop well above that. */

@@ -1,4 +1,4 @@
-import { networkChecks } from "../../../../src/checks/network/index.js";
+import { checksOf } from "../../../../src/checks/index.js";
 import { runChecks } from "../../../../src/model/engine.js";
 import type { Facts } from "../../../../src/model/facts.js";
 import type { Finding } from "../../../../src/model/finding.js";
@@ -17,14 +17,13 @@ export function networkFacts(
     },
     missing: {},
     errors: [],
-    options: { passwordBudgetSeconds: 0 },
     now: new Date("2026-11-23T00:00:00Z"),
   };
 }
 
 /** The findings every registered network check gives on `facts`, as `id severity host:port`. */
 export function networkFindings(facts: Facts): Finding[] {
-  const run = runChecks(networkChecks, facts);
+  const run = runChecks(checksOf("network"), facts);
   if (run.errors.length > 0) throw new Error(run.errors.map((e) => e.message).join("; "));
   return run.findings;
 }
