@@ -95,7 +95,8 @@ export class Guard {
     const backends = buildBackends(config.backends, environment);
     this.bans = new BanManager(this.bus, backends, this.store);
     this.stats = new StatsKeeper(this.bus, this.store);
-    const detection = new Detection(this.bus, this.store, detectorSettings(config));
+    const limitations = (target: string) => backends.flatMap((backend) => backend.limitation?.(target) ?? []);
+    const detection = new Detection(this.bus, this.store, detectorSettings(config), Date.now, limitations);
     this.source = this.#buildSource(config, env, environment);
     // order matters: bans restored before detection replays the window, sources last
     this.#parts = [

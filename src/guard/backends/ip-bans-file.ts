@@ -3,7 +3,7 @@ import { constants } from "node:fs";
 import { access, open, readFile, rename, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { parse as parseYaml } from "yaml";
-import { normalizeAddress } from "../address.js";
+import { banTarget, normalizeAddress } from "../address.js";
 import type { BanBackend } from "./backend.js";
 
 /**
@@ -13,6 +13,10 @@ import type { BanBackend } from "./backend.js";
  * rewrites the file atomically (temporary file in the same directory, fsync, rename, and start over if Home
  * Assistant appended meanwhile). Home Assistant reads the file only when it starts: this backend makes a ban
  * survive Home Assistant's restarts; nftables is what bans at once.
+ *
+ * The file holds single addresses only (Home Assistant reads each key with `ip_address()`; a network is
+ * "Failed to load IP ban: invalid IP address"), so a prefix ban is left out and the ban's reason says so. A
+ * link-local address is written with its zone (`'fe80::1%eth0'`), as Home Assistant writes and compares it.
  */
 
 /** Home Assistant writes `datetime.isoformat()` of an aware UTC time: microseconds and +00:00. */
@@ -66,11 +70,20 @@ export class IpBansFileBackend implements BanBackend {
    * can lose the other's entry); only an unban rewrites the file, atomically.
    */
   async ban(address: string, _until: number): Promise<void> {
+    // only a canonical address goes into the file (no YAML syntax, nothing Home Assistant would refuse)
+    if (banTarget(address) !== address) throw new Error(`refusing non-canonical address '${address}'`);
+    if (this.limitation(address) !== null) return;
     return this.#serially(async () => {
       const entries = await this.read();
       if (entries.has(address)) return;
       await appendBytes(this.#path, Buffer.from(renderIpBans(new Map([[address, haTimestamp(Date.now())]]))));
     });
+  }
+
+  limitation(target: string): string | null {
+    return target.includes("/")
+      ? `not in ip_bans.yaml, which holds single addresses: Home Assistant's own ban does not cover ${target}`
+      : null;
   }
 
   async unban(address: string): Promise<void> {
