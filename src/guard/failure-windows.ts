@@ -3,13 +3,18 @@
  * amortised work per failure, whatever the number of distinct keys (issue 8: a spray of a million addresses
  * must neither stall the guard nor make it forget the attacker hiding in it).
  *
- * When the table is full, a batch of entries is dropped in this order:
- * 1. idle entries — none of their failures is inside the window any more — least recently failed first:
- *    forgetting them changes no decision;
- * 2. then entries by how many failures they held when last seen, fewest first (least recently failed first
- *    among equals): a one-off goes before an address one failure from a ban.
- * Each entry sits in the bucket of the count it had when last touched; failures that expired since only make
- * it look closer to a ban than it is, which keeps it longer, never shorter.
+ * When the table is full, a batch of entries is dropped in this order, least recently failed first within
+ * each step:
+ * 1. idle entries — none of their failures is inside the window any more: forgetting them changes no decision;
+ * 2. one-offs (one failure) beyond half of the table;
+ * 3. entries by how many failures they held when last seen, fewest first, from two up to (not including) one
+ *    failure from a ban;
+ * 4. the remaining one-offs, and last of all the entries one failure from a ban: such an entry is never
+ *    forgotten while a one-off is kept.
+ * Step 2 keeps a fresh one-off (perhaps an attacker's first try) for about half the table's size in newer
+ * addresses, even when a spray that fails twice per address fills the rest. Each entry sits in the bucket of
+ * the count it had when last touched; failures that expired since only make it look closer to a ban than it
+ * is, which keeps it longer, never shorter.
  */
 
 /** Counts above this share the top bucket: an owner's threshold of a million must not allocate a million. */
@@ -103,12 +108,20 @@ export class FailureWindows {
       if (this.#entries.size <= target || entry.lastSeen > idleBefore) break;
       this.delete(key);
     }
-    // bucket 0 holds nothing: an entry always has at least one failure
-    for (let bucket = 1; bucket < this.#buckets.length && this.#entries.size > target; bucket++) {
-      for (const key of this.#buckets[bucket]?.keys() ?? []) {
-        if (this.#entries.size <= target) break;
-        this.delete(key);
-      }
+    this.#dropFrom(1, this.#entries.size - target, this.#capacity >> 1);
+    for (let bucket = 2; bucket < this.#top; bucket++) this.#dropFrom(bucket, this.#entries.size - target);
+    this.#dropFrom(1, this.#entries.size - target);
+    this.#dropFrom(this.#top, this.#entries.size - target);
+  }
+
+  /** Drops up to `count` entries of a bucket, least recently failed first, leaving it at least `keep`. */
+  #dropFrom(bucket: number, count: number, keep = 0): void {
+    const entries = this.#buckets[bucket];
+    if (!entries) return;
+    let left = Math.min(count, entries.size - keep);
+    for (const key of entries.keys()) {
+      if (left-- <= 0) break;
+      this.delete(key);
     }
   }
 }

@@ -179,6 +179,20 @@ describe("detector under a spray of many addresses", () => {
     expect(detector.observe(failure("203.0.113.68"), now)).toMatchObject({ action: "ban" });
   });
 
+  it("an attacker's first failures survive a spray that fails twice per address (one-offs keep half the table)", () => {
+    const detector = new Detector(settings({ maxTracked: 1000, maxRetry: 5, findTime: 3600 }));
+    const decisions: string[] = [];
+    let now = 0;
+    for (let n = 0; n < 2500; n++) {
+      // once the table is full of twice-failed sprayers, the attacker fails once every 400 of them
+      if (n >= 800 && n % 400 === 0) decisions.push(detector.observe(failure("203.0.113.70"), now).action);
+      detector.observe(failure(sprayer(n)), now);
+      detector.observe(failure(sprayer(n)), now + 1);
+      now += 10;
+    }
+    expect(decisions).toEqual(["count", "count", "count", "count", "ban"]);
+  });
+
   it("idle entries are dropped before entries with recent failures, whatever their counts", () => {
     const detector = new Detector(settings({ maxTracked: 1000, maxRetry: 4 }));
     // 1,000 addresses with 2 failures each, then silence for longer than findTime (60 s)

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import type { Command } from "commander";
-import { normalizeAddress } from "../../guard/address.js";
+import { banTarget } from "../../guard/address.js";
 import {
   type GuardConfig,
   GuardConfigError,
@@ -27,6 +27,7 @@ interface SettingsFlags {
   source?: string;
   maxRetry?: string;
   maxTokenRetry?: string;
+  maxPrefixRetry?: string;
   findTime?: string;
   banTime?: string;
   allow?: string[];
@@ -52,6 +53,7 @@ function addSettingsFlags(command: Command): Command {
     .option("--source <source>", "where the log comes from: auto|file|journal|supervisor|stdin")
     .option("--max-retry <n>", "wrong passwords/MFA codes within --find-time that ban")
     .option("--max-token-retry <n>", "stale-token failures within --find-time that ban")
+    .option("--max-prefix-retry <n>", "wrong passwords from 2+ addresses of one IPv6 /64 that ban the /64 (0: off)")
     .option("--find-time <seconds>", "the sliding window")
     .option("--ban-time <seconds>", "first ban's length (grows for repeat offenders)")
     .option("--allow <cidr>", "never ban this network (repeatable; loopback is always allowed)", collect)
@@ -85,6 +87,7 @@ function flagLayer(flags: SettingsFlags): Record<string, unknown> {
     source: flags.source,
     maxRetry: numberOrText(flags.maxRetry),
     maxTokenRetry: numberOrText(flags.maxTokenRetry),
+    maxPrefixRetry: numberOrText(flags.maxPrefixRetry),
     findTime: numberOrText(flags.findTime),
     banTime: numberOrText(flags.banTime),
     allow: flags.allow,
@@ -173,13 +176,13 @@ export function registerGuard(program: Command): void {
   guard
     .command("unban")
     .description("lift a ban now, from the store and every backend (a running guard follows within a second)")
-    .argument("<address>", "the banned address")
+    .argument("<address>", "the banned address, or the banned IPv6 /64 (2001:db8:1:2::/64)")
     .option("--store <file>", "SQLite file of the guard")
     .option("--config <file>", "guard.yaml")
     .option("--backend <backend>", "nftables | ip-bans=PATH | dry-run (repeatable)", collect)
     .action(async (text: string, flags: { store?: string; config?: string; backend?: string[] }) => {
-      const address = normalizeAddress(text);
-      if (!address) throw new UsageError(`'${text}' is not an IP address`);
+      const address = banTarget(text);
+      if (!address) throw new UsageError(`'${text}' is not an IP address or network`);
       const config = resolveGuardConfig(flags);
       const { GuardStore } = await loadStore();
       const { buildBackends } = await loadGuard();
