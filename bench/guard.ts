@@ -25,11 +25,11 @@ const median = (values: number[]) => {
 const rate = (lines: number, seconds: number) => `${Math.round(lines / seconds).toLocaleString("en-US")} lines/s`;
 
 /** The CLI as a user runs it: the built one when there is a build (or HASSGUARD_CLI names one), else via tsx. */
-function cliCommand(): string[] {
+export function cliCommand(): string[] {
   const built = process.env.HASSGUARD_CLI ?? join(root, "dist", "cli", "main.js");
   return existsSync(built) ? [built] : ["--import", "tsx", join(root, "src", "cli", "main.ts")];
 }
-const cliLabel = () => (cliCommand().length === 1 ? "built CLI" : "CLI through tsx, which adds its start-up");
+export const cliLabel = () => (cliCommand().length === 1 ? "built CLI" : "CLI through tsx, which adds its start-up");
 
 async function hassguardCheck(log: string): Promise<{ seconds: number; banned: string[] }> {
   const started = process.hrtime.bigint();
@@ -44,6 +44,9 @@ async function hassguardCheck(log: string): Promise<{ seconds: number; banned: s
       `${MAX_RETRY}`,
       "--max-token-retry",
       `${MAX_RETRY}`,
+      // fail2ban has no /64 bans: compare address bans only
+      "--max-prefix-retry",
+      "0",
       "--find-time",
       `${FIND_TIME}`,
       "--format",

@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { describe, expect, it } from "vitest";
 import {
   addressZone,
@@ -89,5 +90,76 @@ describe("addresses", () => {
     expect(overlap("2001:db8:100:5::/64")).toBe("2001:db8:100::/48");
     expect(overlap("2001:db8:7:8::/64")).toBeNull();
     expect(overlap("192.0.2.0/24")).toBeNull();
+  });
+});
+
+describe("the hand-written address parsers", () => {
+  it("accept exactly what net.isIP accepts, on 200,000 random strings and the edge cases", () => {
+    const next = (() => {
+      let state = 12345;
+      return () => {
+        state = (state * 1103515245 + 12345) >>> 0;
+        return state / 2 ** 32;
+      };
+    })();
+    const alphabet = "0123456789abcdefABCDEF::::....g";
+    const edge = [
+      "::",
+      "::1",
+      "1::",
+      ":::",
+      "1:::2",
+      "1::2::3",
+      ":1::",
+      "1::2:",
+      "1:2:3:4:5:6:7:8",
+      "1:2:3:4:5:6:7:8:9",
+      "1::2:3:4:5:6:7:8",
+      "::2:3:4:5:6:7:8",
+      "1:2:3:4:5:6:7::",
+      "12345::",
+      "::ffff:1.2.3.4",
+      "::1.2.3.4",
+      "1:2:3:4:5:6:1.2.3.4",
+      "1:2:3:4:5:6:7:1.2.3.4",
+      "::ffff:01.2.3.4",
+      "::1.2.3",
+      "::1.2.3.4:5",
+      "1.2.3.4",
+      "01.2.3.4",
+      "1.2.3.04",
+      "255.255.255.255",
+      "256.1.1.1",
+      "1..2.3",
+      "1.2.3.4.",
+      ".1.2.3.4",
+      "0.0.0.0",
+    ];
+    const random = Array.from({ length: 200_000 }, () => {
+      let text = "";
+      for (let n = 2 + Math.floor(next() * 18); n > 0; n--) text += alphabet[Math.floor(next() * alphabet.length)];
+      return text;
+    });
+    // near-misses: 1–9 groups of 0–5 hex digits, sometimes a "::", sometimes an IPv4 tail (some with a leading 0)
+    const shaped = Array.from({ length: 50_000 }, () => {
+      const groups = Array.from({ length: 1 + Math.floor(next() * 9) }, () =>
+        "0f9A".repeat(2).slice(0, Math.floor(next() * 6)),
+      );
+      if (next() < 0.5) groups.splice(Math.floor(next() * groups.length), 0, "");
+      if (next() < 0.3)
+        groups.push(`${Math.floor(next() * 300)}.${Math.floor(next() * 3)}.0${next() < 0.2 ? "1" : ""}.9`);
+      return groups.join(":");
+    });
+    random.push(...shaped);
+    expect(shaped.filter((text) => isIP(text) === 6).length).toBeGreaterThan(1000);
+    const disagree = [...edge, ...random].filter((text) => (normalizeAddress(text) !== null) !== (isIP(text) !== 0));
+    expect(disagree).toEqual([]);
+    // and they read the same bytes: the canonical text parses back to itself
+    for (const text of [...edge, ...random]) {
+      const canonical = normalizeAddress(text);
+      if (canonical !== null) expect(normalizeAddress(canonical)).toBe(canonical);
+    }
+    expect(normalizeAddress("1:2:3:4:5:6:1.2.3.4")).toBe("1:2:3:4:5:6:102:304");
+    expect(normalizeAddress("2001:db8:0:0:8:0:0:1")).toBe("2001:db8::8:0:0:1");
   });
 });
