@@ -40,9 +40,17 @@ function pad(n: number, width = 2): string {
 
 /** Home Assistant's line time (local, milliseconds). */
 export function stamp(ms: number): string {
-  const d = new Date(ms);
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
+  // lines come many to a second: the local-time text of the second is made once
+  const second = Math.floor(ms / 1000);
+  if (second !== stampSecond) {
+    const d = new Date(second * 1000);
+    stampSecond = second;
+    stampText = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  }
+  return `${stampText}.${pad(ms - second * 1000, 3)}`;
 }
+let stampSecond = Number.NaN;
+let stampText = "";
 
 function addressPool(next: () => number): string[] {
   const pool = new Set<string>();

@@ -1,6 +1,6 @@
 import { type NetworkList, parseNetwork, prefixOf } from "./address.js";
 import type { FailedLogin, FailureKind } from "./events.js";
-import { FailureWindows } from "./failure-windows.js";
+import { detached, FailureWindows } from "./failure-windows.js";
 
 /** The detector's settings (times in seconds, as owners write them and as fail2ban names them). */
 export interface DetectorSettings {
@@ -90,7 +90,8 @@ export class Detector {
 
   /** Feeds one failed login seen at `now` (ms since epoch). */
   observe(failure: FailedLogin, now: number): Decision {
-    const { address } = failure;
+    // the counters keep the address: a copy of its own, not a slice holding the whole log line
+    const address = detached(failure.address);
     // the proxy check comes first: a local proxy on 127.0.0.1 is also loopback, and the warning is the news
     const proxy = this.#settings.trustedProxies.match(address);
     if (proxy) {
@@ -134,7 +135,7 @@ export class Detector {
 
   /** Restores what the store remembers (after a restart); `address` may be a banned /64. */
   restore(address: string, offences: number, bannedUntil: number): void {
-    this.#bans.restore(address, offences, bannedUntil);
+    this.#bans.restore(detached(address), offences, bannedUntil);
   }
 
   /** Lifts a ban early (command or expiry); the offence count stays, so the next ban is longer. */

@@ -79,6 +79,11 @@ export class Replay {
     this.#supervisorAddress = config.supervisorAddress;
   }
 
+  /** Keys the detector tracks now (benchmarks: memory stays bounded). */
+  get tracked(): number {
+    return this.#detector.tracked;
+  }
+
   /** Lines that cannot matter (no marker): only counted. */
   countOnly(lines: number): void {
     this.#lines += lines;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { NetworkList, parseNetwork } from "../../src/guard/address.js";
-import { buildAllowList, buildTrustedProxies } from "../../src/guard/allow-list.js";
+import { buildAllowList, buildTrustedProxies, ownIpv6Networks } from "../../src/guard/allow-list.js";
 import { DEFAULT_MAX_TRACKED, type Decision, Detector, type DetectorSettings } from "../../src/guard/detector.js";
 import type { FailedLogin, FailureKind } from "../../src/guard/events.js";
 
@@ -282,6 +282,32 @@ describe("detector: IPv6 /64 prefixes", () => {
     // fe80::1%eth0 has one failure, fe80::1%wlan0 one of its own: another host on another link
     expect(detector.observe(failure("fe80::1%eth0"), 31)).toMatchObject({ action: "count", failures: 2 });
     expect(detector.observe(failure("fe80::1%eth0"), 32)).toMatchObject({ action: "ban", address: "fe80::1%eth0" });
+  });
+
+  it("this machine's own IPv6 networks come from its interfaces (global and unique-local, at least the /64)", () => {
+    const entry = (address: string, cidr: string, family: "IPv4" | "IPv6" = "IPv6") => ({
+      address,
+      cidr,
+      family,
+      netmask: "",
+      mac: "00:00:00:00:00:00",
+      internal: false,
+      ...(family === "IPv6" ? { scopeid: 0 } : {}),
+    });
+    const own = ownIpv6Networks({
+      eth0: [
+        entry("192.168.1.5", "192.168.1.5/24", "IPv4"),
+        entry("2001:db8:1:2::5", "2001:db8:1:2::5/64"),
+        entry("fe80::5", "fe80::5/64"),
+      ],
+      wlan0: [entry("fd00:aa:bb:cc::9", "fd00:aa:bb:cc::9/56"), entry("2001:db8:9:9::1", "2001:db8:9:9::1/128")],
+      lo: [entry("::1", "::1/128")],
+    } as unknown as ReturnType<typeof import("node:os").networkInterfaces>);
+    expect(own.networks.map((n) => n.label)).toEqual([
+      "this machine's network 2001:db8:1:2::/64 (eth0)",
+      "this machine's network fd00:aa:bb::/56 (wlan0)",
+      "this machine's network 2001:db8:9:9::/64 (wlan0)",
+    ]);
   });
 
   it("maxPrefixRetry 0 turns prefix bans off", () => {
