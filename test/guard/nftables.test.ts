@@ -201,6 +201,12 @@ describe.skipIf(!canRun)("nftables backend (real nftables in a namespace)", () =
       expect(canConnect(target)).toBe(false);
       await backend.unban(`${CLIENT_LL}%hgs${id}`);
       expect(canConnect(target)).toBe(true);
+      // a numeric zone (an interface without a name) cannot be matched by name: banned on every link
+      await backend.ban(`${CLIENT_LL}%7`, Date.now() + 600_000);
+      expect(await backend.list()).toContain(CLIENT_LL);
+      expect(canConnect(target)).toBe(false);
+      await backend.unban(`${CLIENT_LL}%7`);
+      expect(canConnect(target)).toBe(true);
     } finally {
       await backend.remove();
     }
