@@ -11,7 +11,7 @@ import { runInNewContext } from "node:vm";
 import { validateGuardConfig } from "../src/guard/config.js";
 import { MarkerLineScanner } from "../src/guard/line-scanner.js";
 import { REPLAY_MARKERS, Replay } from "../src/guard/replay.js";
-import { cliCommand, cliLabel } from "./guard.js";
+import { cliLabel, guardCheckCommand } from "./guard.js";
 import { FILTER, fail2banAvailable, fail2banDecisions } from "./guard-fail2ban.js";
 import { writeSprayLog } from "./guard-spray-data.js";
 
@@ -75,21 +75,7 @@ export async function benchGuardSpray(): Promise<string[]> {
       `${data.lines.toLocaleString("en-US")} lines: ${data.failures.toLocaleString("en-US")} failed logins from ${data.addresses.toLocaleString("en-US")} distinct addresses, ${data.attackers.length} real attackers inside`,
     );
     const alone = await inProcess(log);
-    const ours = await measured([
-      process.execPath,
-      ...cliCommand(),
-      "guard",
-      "check",
-      log,
-      "--max-retry",
-      "5",
-      "--max-prefix-retry",
-      "10",
-      "--find-time",
-      "600",
-      "--format",
-      "json",
-    ]);
+    const ours = await measured(guardCheckCommand(log, { "max-retry": 5, "max-prefix-retry": 10, "find-time": 600 }));
     const banned = new Set((JSON.parse(ours.stdout) as { bans: { address: string }[] }).bans.map((b) => b.address));
     out.push(
       `  hassguard guard check: ${ours.seconds.toFixed(1)} s, ${ours.cpuSeconds.toFixed(1)} s CPU, peak memory ${mb(ours.peakMb)} (whole process, ${cliLabel()}), ${banned.size} banned`,
