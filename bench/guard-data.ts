@@ -5,7 +5,7 @@
 import { createWriteStream } from "node:fs";
 
 /** A small fast PRNG (mulberry32) so every run writes the same log. */
-function random(seed: number): () => number {
+export function random(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -23,7 +23,7 @@ export interface SyntheticLog {
   attackers: string[];
 }
 
-const OTHER_LINES = [
+export const OTHER_LINES = [
   "INFO (MainThread) [homeassistant.components.automation.lights] Running automation actions",
   "INFO (MainThread) [homeassistant.components.automation.lights] Executing step call service",
   "DEBUG (MainThread) [homeassistant.components.mqtt.client] Received message on zigbee2mqtt/kitchen: b'{\"temperature\":21.4}'",
@@ -38,10 +38,19 @@ function pad(n: number, width = 2): string {
   return String(n).padStart(width, "0");
 }
 
-function stamp(ms: number): string {
-  const d = new Date(ms);
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
+/** Home Assistant's line time (local, milliseconds). */
+export function stamp(ms: number): string {
+  // lines come many to a second: the local-time text of the second is made once
+  const second = Math.floor(ms / 1000);
+  if (second !== stampSecond) {
+    const d = new Date(second * 1000);
+    stampSecond = second;
+    stampText = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  }
+  return `${stampText}.${pad(ms - second * 1000, 3)}`;
 }
+let stampSecond = Number.NaN;
+let stampText = "";
 
 function addressPool(next: () => number): string[] {
   const pool = new Set<string>();

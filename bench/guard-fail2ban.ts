@@ -28,13 +28,18 @@ export async function fail2banRegex(log: string): Promise<{ seconds: number; mat
 }
 
 /** The addresses fail2ban would ban (maxretry within findtime), by fail2ban's own code. */
-export async function fail2banDecisions(log: string, maxRetry: number, findTime: number): Promise<string[]> {
+export async function fail2banDecisions(
+  log: string,
+  maxRetry: number,
+  findTime: number,
+  timeoutMs = 900_000,
+): Promise<string[]> {
   const { stdout } = await run(
     PYTHON,
     [join(here, "fail2ban", "decisions.py"), log, FILTER, String(maxRetry), String(findTime)],
     {
       maxBuffer: 64 * 1024 * 1024,
-      timeout: 900_000,
+      timeout: timeoutMs,
     },
   );
   return (JSON.parse(stdout) as { banned: string[] }).banned;

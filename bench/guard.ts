@@ -25,32 +25,28 @@ const median = (values: number[]) => {
 const rate = (lines: number, seconds: number) => `${Math.round(lines / seconds).toLocaleString("en-US")} lines/s`;
 
 /** The CLI as a user runs it: the built one when there is a build (or HASSGUARD_CLI names one), else via tsx. */
-function cliCommand(): string[] {
+export function cliCommand(): string[] {
   const built = process.env.HASSGUARD_CLI ?? join(root, "dist", "cli", "main.js");
   return existsSync(built) ? [built] : ["--import", "tsx", join(root, "src", "cli", "main.ts")];
 }
-const cliLabel = () => (cliCommand().length === 1 ? "built CLI" : "CLI through tsx, which adds its start-up");
+export const cliLabel = () => (cliCommand().length === 1 ? "built CLI" : "CLI through tsx, which adds its start-up");
+
+/** `hassguard guard check LOG --format json` with these settings flags, as a command line for this Node. */
+export function guardCheckCommand(log: string, settings: Record<string, number>): string[] {
+  const flags = Object.entries(settings).flatMap(([flag, value]) => [`--${flag}`, `${value}`]);
+  return [process.execPath, ...cliCommand(), "guard", "check", log, ...flags, "--format", "json"];
+}
 
 async function hassguardCheck(log: string): Promise<{ seconds: number; banned: string[] }> {
   const started = process.hrtime.bigint();
-  const { stdout } = await run(
-    process.execPath,
-    [
-      ...cliCommand(),
-      "guard",
-      "check",
-      log,
-      "--max-retry",
-      `${MAX_RETRY}`,
-      "--max-token-retry",
-      `${MAX_RETRY}`,
-      "--find-time",
-      `${FIND_TIME}`,
-      "--format",
-      "json",
-    ],
-    { cwd: root, maxBuffer: 64 * 1024 * 1024, timeout: 600_000 },
-  );
+  const [node = "", ...args] = guardCheckCommand(log, {
+    "max-retry": MAX_RETRY,
+    "max-token-retry": MAX_RETRY,
+    // fail2ban has no /64 bans: compare address bans only
+    "max-prefix-retry": 0,
+    "find-time": FIND_TIME,
+  });
+  const { stdout } = await run(node, args, { cwd: root, maxBuffer: 64 * 1024 * 1024, timeout: 600_000 });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const report = JSON.parse(stdout) as { bans: { address: string }[] };
   return { seconds, banned: [...new Set(report.bans.map((b) => b.address))] };

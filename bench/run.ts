@@ -1,4 +1,5 @@
 // `npm run bench`: every benchmark, each against its reference tool measured in the same run.
+// `npm run bench -- spray guard` runs only those whose title contains one of the words.
 import { benchConfigAudit, benchLiveHome } from "./config-audit.js";
 
 type Bench = () => Promise<string[]>;
@@ -22,10 +23,13 @@ const benches: [string, Bench | undefined][] = [
   ["weak-password check (bcrypt)", await optional("./bcrypt.js", "benchBcrypt")],
   ["network scan vs nmap", await optional("./scan.js", "benchScan")],
   ["guard vs fail2ban", await optional("./guard.js", "benchGuard")],
+  ["guard under a spray of 1,000,000 addresses", await optional("./guard-spray.js", "benchGuardSpray")],
 ];
+const only = process.argv.slice(2);
 
 let failed = false;
 for (const [title, bench] of benches) {
+  if (only.length > 0 && !only.some((word) => title.includes(word))) continue;
   process.stdout.write(`\n== ${title}\n`);
   if (bench === undefined) {
     process.stdout.write("not available\n");

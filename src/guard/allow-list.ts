@@ -1,4 +1,5 @@
-import { NetworkList, parseNetwork } from "./address.js";
+import { networkInterfaces } from "node:os";
+import { IPV6_PREFIX_LENGTH, NetworkList, parseNetwork, prefixOf } from "./address.js";
 import type { GuardConfig } from "./config.js";
 import type { DetectorSettings } from "./detector.js";
 
@@ -28,10 +29,31 @@ export function buildTrustedProxies(config: Pick<GuardConfig, "trustedProxies">)
   return list;
 }
 
-export function detectorSettings(config: GuardConfig): DetectorSettings {
+/**
+ * This machine's own global and unique-local IPv6 networks (each interface's on-link network, at least its
+ * /64): the home's LAN, which is never banned as a whole /64 (detector.ts). Link-local is left out: it is
+ * never counted per /64 anyway.
+ */
+export function ownIpv6Networks(interfaces = networkInterfaces()): NetworkList {
+  const list = new NetworkList();
+  for (const [name, addresses] of Object.entries(interfaces)) {
+    for (const entry of addresses ?? []) {
+      if (entry.family !== "IPv6" || prefixOf(entry.address) === null) continue;
+      const onLink = parseNetwork(entry.cidr ?? `${entry.address}/${IPV6_PREFIX_LENGTH}`);
+      const prefix = onLink && onLink.prefix <= IPV6_PREFIX_LENGTH ? onLink : parseNetwork(`${entry.address}/64`);
+      if (prefix) list.add(prefix, `this machine's network ${prefix.text} (${name})`);
+    }
+  }
+  return list;
+}
+
+/** The detector's settings; `ownNetworks` defaults to this machine's (the live guard and `guard check` alike). */
+export function detectorSettings(config: GuardConfig, ownNetworks: NetworkList = ownIpv6Networks()): DetectorSettings {
   return {
     maxRetry: config.maxRetry,
     maxTokenRetry: config.maxTokenRetry,
+    maxPrefixRetry: config.maxPrefixRetry,
+    ownNetworks,
     findTime: config.findTime,
     banTime: config.banTime,
     banTimeFactor: config.banTimeFactor,

@@ -124,6 +124,8 @@ export class BanManager implements GuardPart {
       this.#backends.map((backend) =>
         backend.ban(ban.address, ban.until).then(
           () => {
+            // a backend that cannot hold this target (ip_bans.yaml and a /64) accepted it without holding it
+            if ((backend.limitation?.(ban.address) ?? null) !== null) return { backend: backend.name, ok: true };
             holders.add(backend.name);
             return { backend: backend.name, ok: true };
           },

@@ -32,6 +32,8 @@ export function describeKind(kind: BanKind): string {
 }
 
 function banReason(ban: BanRecord): string {
+  // the detector's own words when it gave them (a /64, what a backend cannot hold)
+  if (ban.reason !== undefined) return ban.reason;
   if (ban.kind === "manual") return "banned by the owner (control channel)";
   const repeat = ban.offence > 1 ? `; repeat offence ${ban.offence}, so a longer ban` : "";
   return `${ban.failures} failed logins (${describeKind(ban.kind)})${repeat}`;

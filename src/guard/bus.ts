@@ -4,12 +4,15 @@ import type { HomeAssistantUnbanReport } from "./ha-unban.js";
 
 /** A ban as every part sees it. Times are ms since the epoch. */
 export interface BanRecord {
+  /** An address (IPv6 with its zone: `fe80::1%eth0`) or, for a prefix ban, an IPv6 /64 (`2001:db8:1:2::/64`). */
   address: string;
   bannedAt: number;
   until: number;
   failures: number;
   kind: BanKind;
   offence: number;
+  /** Why, in the owner's words, and what a backend cannot hold of it (set by detection; older records lack it). */
+  reason?: string;
 }
 
 /** What led to a ban: failed logins of a kind, or the owner's own request (`manual`, over the control channel). */

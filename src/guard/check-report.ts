@@ -15,7 +15,7 @@ export function checkReportText(result: ReplayResult, source: string): string {
   );
   if (result.filtered > 0) out.push(`  ${result.filtered} requests filtered as harmful (scanners) by Home Assistant`);
   out.push(result.bans.length === 0 ? "  no address would be banned" : `  ${result.bans.length} bans:`);
-  for (const ban of result.bans) out.push(`    ${ban.bannedAt}  ${ban.address}  after ${ban.failures} failures`);
+  for (const ban of result.bans) out.push(`    ${ban.bannedAt}  ${ban.address}  after ${ban.reason}`);
   for (const entry of result.allowed) {
     out.push(`  never banned: ${entry.address} (${entry.reason}), ${entry.failures} failures`);
   }

@@ -31,6 +31,19 @@ export const guardConfigSchema = z
     supervisorUrl: z.string().url().default("http://supervisor"),
     maxRetry: z.number().int().min(1).default(5),
     maxTokenRetry: z.number().int().min(1).default(20),
+    /**
+     * Wrong passwords/MFA codes within findTime from at least two addresses of one IPv6 /64 that ban the whole
+     * /64 (an attacker rotating through its prefix); 0 turns prefix bans off. A /64 holding an allow-listed
+     * address, a trusted proxy or this machine's own network is never banned whole.
+     */
+    maxPrefixRetry: z
+      .number()
+      .int()
+      .min(0)
+      .default(10)
+      .describe(
+        "Wrong passwords/MFA codes within findTime from at least two addresses of one IPv6 /64 that ban the whole /64; 0 turns prefix bans off. A /64 holding an allow-listed address, a trusted proxy or this machine's own network is never banned whole.",
+      ),
     findTime: seconds.default(600),
     banTime: seconds.default(3600),
     banTimeFactor: z.number().min(1).max(100).default(2),
@@ -146,7 +159,16 @@ export function readGuardYaml(path: string): Record<string, unknown> {
   return data as Record<string, unknown>;
 }
 
-const NUMBER_KEYS = ["maxRetry", "maxTokenRetry", "findTime", "banTime", "banTimeFactor", "maxBanTime", "haThreshold"];
+const NUMBER_KEYS = [
+  "maxRetry",
+  "maxTokenRetry",
+  "maxPrefixRetry",
+  "findTime",
+  "banTime",
+  "banTimeFactor",
+  "maxBanTime",
+  "haThreshold",
+];
 const LIST_KEYS = ["allow", "trustedProxies", "backends", "journalMatch"];
 const STRING_KEYS = ["source", "log", "store", "supervisorUrl", "supervisorAddress", "controlSocket", "ipBansFile"];
 

@@ -1,5 +1,6 @@
-import type { GuardBus, GuardPart } from "./bus.js";
-import { Detector, type DetectorSettings } from "./detector.js";
+import { prefixOf } from "./address.js";
+import type { BanRecord, GuardBus, GuardPart } from "./bus.js";
+import { type Decision, Detector, type DetectorSettings } from "./detector.js";
 import { parseLine } from "./parser.js";
 import { type GuardStore, lineKey } from "./store.js";
 
@@ -19,13 +20,25 @@ export class Detection implements GuardPart {
   readonly #settings: DetectorSettings;
   readonly #clock: () => number;
   readonly #proxyWarned = new Map<string, number>();
+  readonly #limitations: (target: string) => string[];
 
-  constructor(bus: GuardBus, store: GuardStore, settings: DetectorSettings, clock: () => number = Date.now) {
+  /**
+   * `limitations` says what the ban backends cannot hold of a ban (ip_bans.yaml and a /64): it goes into the
+   * ban's reason, so the owner reads where a ban does not reach.
+   */
+  constructor(
+    bus: GuardBus,
+    store: GuardStore,
+    settings: DetectorSettings,
+    clock: () => number = Date.now,
+    limitations: (target: string) => string[] = () => [],
+  ) {
     this.#bus = bus;
     this.#store = store;
     this.#settings = settings;
     this.#detector = new Detector(settings);
     this.#clock = clock;
+    this.#limitations = limitations;
   }
 
   async start(): Promise<void> {
@@ -35,8 +48,13 @@ export class Detection implements GuardPart {
     const active = new Map(this.#store.activeBans(now).map((ban) => [ban.address, ban.until]));
     for (const [address, past] of history) this.#detector.restore(address, past.offences, active.get(address) ?? 0);
     for (const failure of this.#store.failuresSince(now - this.#settings.findTime * 1000)) {
-      // failures that already led to a ban were paid for
-      if (failure.at <= (history.get(failure.address)?.lastBannedAt ?? -Infinity)) continue;
+      // failures that already led to a ban (of the address or of its /64) were paid for
+      const prefix = prefixOf(failure.address);
+      const paidUntil = Math.max(
+        history.get(failure.address)?.lastBannedAt ?? -Infinity,
+        prefix === null ? -Infinity : (history.get(prefix)?.lastBannedAt ?? -Infinity),
+      );
+      if (failure.at <= paidUntil) continue;
       const decision = this.#detector.observe(
         {
           type: "failure",
@@ -50,16 +68,7 @@ export class Detection implements GuardPart {
         failure.at,
       );
       // a burst that reached the threshold while the guard was being killed: ban now
-      if (decision.action === "ban") {
-        this.#bus.emit("ban", {
-          address: failure.address,
-          bannedAt: now,
-          until: now + decision.durationSeconds * 1000,
-          failures: decision.failures,
-          kind: decision.kind,
-          offence: decision.offence,
-        });
-      }
+      if (decision.action === "ban") this.#bus.emit("ban", this.#banRecord(decision, now));
     }
     this.#bus.on(this, "line", (line) => this.#line(line.text, line.time, line.id));
     this.#bus.on(this, "unban", ({ address }) => this.#detector.unban(address));
@@ -67,6 +76,19 @@ export class Detection implements GuardPart {
 
   async stop(): Promise<void> {
     this.#bus.removeListeners(this);
+  }
+
+  /** The ban as every part sees it: the address, or the /64 for a prefix ban. */
+  #banRecord(decision: Extract<Decision, { action: "ban" }>, bannedAt: number): BanRecord {
+    return {
+      address: decision.address,
+      bannedAt,
+      until: bannedAt + decision.durationSeconds * 1000,
+      failures: decision.failures,
+      kind: decision.kind,
+      offence: decision.offence,
+      reason: [decision.reason, ...this.#limitations(decision.address)].join("; "),
+    };
   }
 
   #line(text: string, sourceTime: Date | null, id: string | undefined): void {
@@ -79,15 +101,7 @@ export class Detection implements GuardPart {
         this.#bus.emit("failure", { failure: event, at: now });
         const decision = this.#detector.observe(event, now);
         if (decision.action === "ban") {
-          const bannedAt = this.#clock();
-          this.#bus.emit("ban", {
-            address: event.address,
-            bannedAt,
-            until: bannedAt + decision.durationSeconds * 1000,
-            failures: decision.failures,
-            kind: decision.kind,
-            offence: decision.offence,
-          });
+          this.#bus.emit("ban", this.#banRecord(decision, this.#clock()));
         } else if (decision.action === "proxy-warning") {
           const last = this.#proxyWarned.get(event.address) ?? -Infinity;
           if (now - last >= PROXY_WARNING_EVERY_MS) {

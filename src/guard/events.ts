@@ -4,7 +4,8 @@
  */
 
 /**
- * Why a login failed, read from the requested URL:
+ * Why a login failed, read from the requested URL (the path aiohttp routes, percent-escapes decoded: see
+ * routedPath in parser.ts):
  * - `password`: the login flow (`/auth/login_flow/…`: a wrong password or a wrong MFA code) — an attack signal;
  * - `token`: a stale or invalid token on `/api/…`, the WebSocket or `/auth/token` — usually the owner's own app
  *   or a browser tab that slept through a token expiry;
@@ -14,6 +15,7 @@ export type FailureKind = "password" | "token" | "unknown";
 
 export interface FailedLogin {
   type: "failure";
+  /** Canonical; a link-local address keeps its zone (`fe80::1%eth0`), as Home Assistant logs and counts it. */
   address: string;
   /** Reverse DNS name Home Assistant looked up (attacker-influenced via PTR records: display only). */
   host: string | null;

@@ -127,7 +127,9 @@ export class Guard {
     this.bans = new BanManager(this.bus, this.#backends, this.store);
     this.stats = new StatsKeeper(this.bus, this.store);
     const settings = detectorSettings(config);
-    const detection = new Detection(this.bus, this.store, settings);
+    const backends = this.#backends;
+    const limitations = (target: string) => backends.flatMap((backend) => backend.limitation?.(target) ?? []);
+    const detection = new Detection(this.bus, this.store, settings, Date.now, limitations);
     this.source = this.#buildSource(config, env, environment);
     const homeAssistant = new HomeAssistantBans({
       ...ipBansLocation(config),

@@ -102,6 +102,9 @@ export class HomeAssistantBans {
   }
 
   async #callUnban(address: string): Promise<HomeAssistantUnbanReport["service"]> {
+    // Home Assistant bans single addresses only: a /64 the guard banned was never in its memory
+    if (address.includes("/"))
+      return { outcome: "not-available", detail: "Home Assistant never bans a network, only addresses" };
     const api = this.#api;
     if (!api) return { outcome: "no-api" };
     try {

@@ -42,8 +42,9 @@ const FILTER_PREFIXES = [
 const UNTRUSTED_PROXY_PREFIX = "Received X-Forwarded-For header from an untrusted proxy ";
 const PROXY_NOT_SET_UP =
   /^A request from a reverse proxy was received from (\S+), but your HTTP integration is not set-up/;
-// host (PTR name or the address itself), then the address in parentheses
-const HOST_AND_ADDRESS = /^(\S{1,255}) \(([0-9A-Fa-f:.]{2,45})\)/;
+// host (PTR name or the address itself), then the address in parentheses; a link-local address carries its
+// zone (`fe80::1%eth0`, see address.ts), which normalizeAddress checks
+const HOST_AND_ADDRESS = /^(\S{1,255}) \(([0-9A-Fa-f:.]{2,45}(?:%[^\s()]{1,16})?)\)/;
 
 /** Makes attacker-supplied text safe to show: no control characters, bounded length. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
@@ -56,11 +57,35 @@ export function sanitizeField(text: string): string {
   return clean.length > MAX_FIELD_LENGTH ? `${clean.slice(0, MAX_FIELD_LENGTH)}…` : clean;
 }
 
-/** Kind of failure from the requested URL (see FailureKind). */
+const PERCENT_ESCAPE = /%([0-9A-Fa-f]{2})/g;
+
+/**
+ * The path aiohttp routes on, from the URL Home Assistant logs. Home Assistant logs `request.rel_url`, which
+ * aiohttp builds with `encoded=True` (aiohttp/http_parser.py: `URL.build(path=…, encoded=True)`), so the text
+ * is what the client sent, escapes and all; the router matches `rel_url.path_safe` (aiohttp
+ * web_urldispatcher.py since 3.10.6, aio-libs/aiohttp#9267; before, the raw path, where an escaped URL found
+ * no route and so logged no failure), which decodes every escape except `%2F` and `%25` (yarl/_quoters.py:
+ * `PATH_SAFE_UNQUOTER = _Unquoter(ignore="/%", unsafe="+")`). So `/auth/login%5Fflow/x` reaches the login
+ * flow, `/auth%2Flogin_flow/x` does not. Only ASCII escapes are decoded here: the routes
+ * the kind depends on are ASCII, and a multi-byte escape can never spell one.
+ */
+export function routedPath(url: string): string {
+  const query = url.indexOf("?");
+  const path = query < 0 ? url : url.slice(0, query);
+  if (!path.includes("%")) return path;
+  return path.replace(PERCENT_ESCAPE, (sequence, hex: string) => {
+    const code = Number.parseInt(hex, 16);
+    return code < 0x80 && code !== 0x2f && code !== 0x25 ? String.fromCharCode(code) : sequence;
+  });
+}
+
+/** Kind of failure from the requested URL (see FailureKind), judged on the path aiohttp routes. */
 export function classifyUrl(url: string | null): FailureKind {
   if (url === null) return "unknown";
-  // the login flow answers wrong passwords and wrong MFA codes (`invalid_auth`, `invalid_code`) here
-  if (url.startsWith("/auth/login_flow")) return "password";
+  // the login flow answers wrong passwords and wrong MFA codes (`invalid_auth`, `invalid_code`) at
+  // /auth/login_flow/{flow_id} (auth/login_flow.py)
+  const path = routedPath(url);
+  if (path === "/auth/login_flow" || path.startsWith("/auth/login_flow/")) return "password";
   return "token";
 }
 

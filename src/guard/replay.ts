@@ -1,7 +1,7 @@
 import type { NetworkList } from "./address.js";
 import { detectorSettings } from "./allow-list.js";
 import type { GuardConfig } from "./config.js";
-import { Detector } from "./detector.js";
+import { type BanScope, Detector } from "./detector.js";
 import type { FailureKind } from "./events.js";
 import { parseLine } from "./parser.js";
 
@@ -13,9 +13,12 @@ import { parseLine } from "./parser.js";
  */
 
 export interface ReplayBan {
+  /** The banned address, or the IPv6 /64 (`2001:db8:1:2::/64`) of a prefix ban. */
   address: string;
   failures: number;
   bannedAt: string;
+  scope: BanScope;
+  reason: string;
 }
 
 export interface ReplayResult {
@@ -76,6 +79,11 @@ export class Replay {
     this.#supervisorAddress = config.supervisorAddress;
   }
 
+  /** Keys the detector tracks now (benchmarks: memory stays bounded). */
+  get tracked(): number {
+    return this.#detector.tracked;
+  }
+
   /** Lines that cannot matter (no marker): only counted. */
   countOnly(lines: number): void {
     this.#lines += lines;
@@ -97,7 +105,8 @@ export class Replay {
         this.#replayHomeAssistant(event.address, now);
         const decision = this.#detector.observe(event, now);
         if (decision.action === "ban") {
-          this.#bans.push({ address: event.address, failures: decision.failures, bannedAt: iso(now) });
+          const { address, failures, scope, reason } = decision;
+          this.#bans.push({ address, failures, bannedAt: iso(now), scope, reason });
         } else if (decision.action === "allowed") {
           bump(this.#allowed, event.address, decision.reason);
         } else if (decision.action === "proxy-warning") {

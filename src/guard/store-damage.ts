@@ -43,6 +43,8 @@ export interface BanRow {
   offence: number;
   lifted_at: number | null;
   lift_reason: string | null;
+  /** Absent in stores written before the column existed. */
+  reason?: string | null;
 }
 
 export interface EventRow {
@@ -102,7 +104,7 @@ export function moveAside(path: string, now: Date, label = "damaged"): string {
 /** Writes what was kept into a new store, in one transaction. */
 export function restoreInto(db: Database.Database, kept: Salvage): void {
   const insertBan = db.prepare(
-    "INSERT OR IGNORE INTO bans (address, banned_at, until, failures, kind, offence, lifted_at, lift_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    "INSERT OR IGNORE INTO bans (address, banned_at, until, failures, kind, offence, lifted_at, lift_reason, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
   );
   const insertMeta = db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)");
   const insertEvent = db.prepare(
@@ -110,7 +112,17 @@ export function restoreInto(db: Database.Database, kept: Salvage): void {
   );
   db.transaction(() => {
     for (const b of kept.bans) {
-      insertBan.run(b.address, b.banned_at, b.until, b.failures, b.kind, b.offence, b.lifted_at, b.lift_reason);
+      insertBan.run(
+        b.address,
+        b.banned_at,
+        b.until,
+        b.failures,
+        b.kind,
+        b.offence,
+        b.lifted_at,
+        b.lift_reason,
+        b.reason ?? null,
+      );
     }
     for (const m of kept.meta) insertMeta.run(m.key, m.value);
     for (const e of kept.events) insertEvent.run(e.line_key, e.at, e.address, e.kind, e.url, e.user_agent, e.host);

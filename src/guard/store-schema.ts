@@ -29,7 +29,8 @@ CREATE TABLE IF NOT EXISTS bans (
   kind TEXT NOT NULL,
   offence INTEGER NOT NULL,
   lifted_at INTEGER,
-  lift_reason TEXT
+  lift_reason TEXT,
+  reason TEXT
 );
 CREATE UNIQUE INDEX IF NOT EXISTS bans_one_active ON bans(address) WHERE lifted_at IS NULL;
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -43,6 +44,7 @@ export const toBan = (row: BanRow): StoredBan => ({
   failures: row.failures,
   kind: row.kind as BanRecord["kind"],
   offence: row.offence,
+  ...(row.reason === null || row.reason === undefined ? {} : { reason: row.reason }),
 });
 
 /** WAL (readers never wait for the guard), and the tables. */
@@ -51,4 +53,7 @@ export function prepareSchema(db: Database.Database): void {
   // NORMAL in WAL mode survives a killed process (not a power cut), and keeps inserts fast
   db.pragma("synchronous = NORMAL");
   db.exec(SCHEMA);
+  // stores written before bans carried the detector's reason (a /64, what a backend cannot hold) gain the column
+  const columns = db.prepare("PRAGMA table_info(bans)").all() as { name: string }[];
+  if (!columns.some((column) => column.name === "reason")) db.exec("ALTER TABLE bans ADD COLUMN reason TEXT");
 }

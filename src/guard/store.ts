@@ -249,8 +249,8 @@ export class GuardStore implements GuardPart {
       try {
         this.#statement(
           db,
-          "INSERT INTO bans (address, banned_at, until, failures, kind, offence) VALUES (?, ?, ?, ?, ?, ?)",
-        ).run(ban.address, ban.bannedAt, ban.until, ban.failures, ban.kind, ban.offence);
+          "INSERT INTO bans (address, banned_at, until, failures, kind, offence, reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        ).run(ban.address, ban.bannedAt, ban.until, ban.failures, ban.kind, ban.offence, ban.reason ?? null);
         return true;
       } catch (error) {
         if ((error as { code?: string }).code === "SQLITE_CONSTRAINT_UNIQUE") return false;

@@ -1,12 +1,13 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { guardConfigJsonSchema, validateGuardConfig } from "../../src/guard/config.js";
-import { pickSource } from "../../src/guard/guard.js";
+import { Guard, pickSource } from "../../src/guard/guard.js";
 import { replayFile } from "../../src/guard/replay-file.js";
+import { waitFor } from "./helpers.js";
 
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), "hassguard-check-"));
@@ -48,6 +49,8 @@ describe("guard check", () => {
       address: "203.0.113.50",
       failures: 3,
       bannedAt: new Date(2026, 10, 23, 17, 30, 10).toISOString(),
+      scope: "address",
+      reason: "3 wrong passwords or MFA codes within 600 s",
     });
     expect(result.kinds).toEqual({ password: 10, token: 3, unknown: 0 });
     expect(result.homeAssistant.banned.map((b) => b.address)).toEqual(["127.0.0.1"]);
@@ -55,6 +58,40 @@ describe("guard check", () => {
     // HA's counter never forgets: 198.51.100.20 with 2 failures is not expected, the rest are, none logged
     expect(result.homeAssistant.expected.map((e) => e.address)).toEqual(["127.0.0.1", "203.0.113.50", "203.0.113.60"]);
     expect(result.homeAssistant.missing).toEqual(["203.0.113.50", "203.0.113.60"]);
+  });
+
+  it("bans the evasions (a /64 rotation, an encoded login URL, a zoned link-local peer), as the live guard does", async () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      lines.push(
+        line(`17:40:${String(i).padStart(2, "0")}.000`, `2001:db8:1:2::${1 + Math.floor(i / 4)}`, "/auth/login_flow/r"),
+      );
+      lines.push(line(`17:41:${String(i).padStart(2, "0")}.000`, "203.0.113.90", "/auth/login%5Fflow/e"));
+      lines.push(line(`17:42:${String(i).padStart(2, "0")}.000`, "fe80::1%eth0", "/auth/login_flow/z"));
+    }
+    const path = join(dir, "evasion.log");
+    writeFileSync(path, `${lines.join("\n")}\n`);
+    const settings = { maxRetry: 5, maxTokenRetry: 20, maxPrefixRetry: 10 };
+    const replayed = await replayFile(path, validateGuardConfig(settings, "test"));
+    const expected = ["2001:db8:1:2::/64", "203.0.113.90", "fe80::1%eth0"];
+    expect(replayed.bans.map((b) => b.address).sort()).toEqual(expected);
+    expect(replayed.bans.find((b) => b.scope === "prefix")?.reason).toContain("from 3 addresses of 2001:db8:1:2::/64");
+    expect(replayed.kinds).toEqual({ password: 36, token: 0, unknown: 0 });
+
+    // the live guard following the same lines bans the same
+    const live = join(dir, "evasion-live.log");
+    writeFileSync(live, "");
+    const guard = new Guard(
+      validateGuardConfig({ ...settings, source: "file", log: live, store: join(dir, "evasion.sqlite") }, "test"),
+    );
+    try {
+      await guard.start();
+      appendFileSync(live, `${lines.join("\n")}\n`);
+      await waitFor(() => guard.bans.active.length === 3, 10_000, "three bans");
+      expect(guard.bans.active.map((b) => b.address).sort()).toEqual(expected);
+    } finally {
+      await guard.stop();
+    }
   });
 
   it("prints the JSON contract from the command line", async () => {
@@ -70,7 +107,7 @@ describe("guard check", () => {
     const report = JSON.parse(stdout);
     expect(Object.keys(report).slice(0, 3)).toEqual(["lines", "failures", "bans"]);
     expect(report.bans.map((b: { address: string }) => b.address)).toEqual(["203.0.113.50", "203.0.113.60"]);
-    expect(Object.keys(report.bans[0])).toEqual(["address", "failures", "bannedAt"]);
+    expect(Object.keys(report.bans[0])).toEqual(["address", "failures", "bannedAt", "scope", "reason"]);
   });
 
   it("refuses bad settings with the path and the value, exit code 2", async () => {

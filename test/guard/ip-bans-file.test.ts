@@ -46,6 +46,25 @@ describe("ip_bans.yaml backend", () => {
     expect(readdirSync(dir).filter((name) => name.endsWith(".tmp"))).toEqual([]);
   });
 
+  it("holds a link-local address with its zone, and says it cannot hold a /64 instead of writing one", async () => {
+    const path = join(dir, "zones.yaml");
+    const backend = new IpBansFileBackend(path);
+    await backend.start();
+    await backend.ban("fe80::1%eth0", Date.now() + 1000);
+    // Home Assistant writes str(IPv6Address('fe80::1%eth0')) and compares the zone too
+    expect(readFileSync(path, "utf8")).toMatch(/^\n'fe80::1%eth0':\n {2}banned_at: '/);
+    expect(await backend.list()).toEqual(["fe80::1%eth0"]);
+    expect(backend.limitation("fe80::1%eth0")).toBeNull();
+    expect(backend.limitation("2001:db8:1:2::/64")).toMatch(/not in ip_bans\.yaml, which holds single addresses/);
+    await backend.ban("2001:db8:1:2::/64", Date.now() + 1000);
+    expect(await backend.list()).toEqual(["fe80::1%eth0"]);
+    await backend.unban("2001:db8:1:2::/64");
+    await backend.unban("fe80::1%eth0");
+    expect(await backend.list()).toEqual([]);
+    // nothing but a canonical address reaches the file
+    await expect(backend.ban("fe80::1%eth0\n'x': 1", Date.now())).rejects.toThrow(/non-canonical/);
+  });
+
   it("loses nothing when many bans arrive at once", async () => {
     const path = join(dir, "burst.yaml");
     const backend = new IpBansFileBackend(path);

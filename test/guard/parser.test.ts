@@ -70,6 +70,16 @@ describe("parser: every historical failed-login format", () => {
       kind: "token",
     });
   });
+  it("a percent-encoded login flow URL is a password failure: aiohttp routes on the decoded path", () => {
+    const url = (u: string) => parseLine(`${FAIL}203.0.113.5 (203.0.113.5). Requested URL: '${u}'. (curl/8)`);
+    expect(url("/auth/login%5Fflow/abc")).toMatchObject({ kind: "password", url: "/auth/login%5Fflow/abc" });
+    expect(url("/auth/login%5fflow/abc")).toMatchObject({ kind: "password" });
+    expect(url("/%61uth/%6C%6F%67%69%6E_flow/abc?x=%2F")).toMatchObject({ kind: "password" });
+    // %2F stays a literal character in the routed path (yarl's path_safe): this never reaches the login flow
+    expect(url("/auth%2Flogin_flow/abc")).toMatchObject({ kind: "token" });
+    expect(url("/auth/login_flowers")).toMatchObject({ kind: "token" });
+    expect(url("/api/%77ebsocket")).toMatchObject({ kind: "token" });
+  });
   it("journal prefixes: hass[pid]: and syslog dates", () => {
     const line = `${FAIL}203.0.113.5 (203.0.113.5). Requested URL: '/auth/login_flow/abc'. (curl/8)`;
     expect(parseLine(`hass[812]: ${line}`)).toMatchObject({ address: "203.0.113.5", kind: "password" });
@@ -92,6 +102,21 @@ describe("parser: addresses", () => {
       type: "ha-ban",
       address: "198.51.100.7",
     });
+  });
+  it("a link-local peer keeps its zone (Python's str(IPv6Address) writes it, and it names the link)", () => {
+    expect(parseLine(`${FAIL}fe80::1%eth0 (fe80::1%eth0). Requested URL: '/auth/login_flow/x'. (ua)`)).toMatchObject({
+      type: "failure",
+      address: "fe80::1%eth0",
+      kind: "password",
+    });
+    expect(parseLine(`${FAIL}router.lan (FE80::0:1%enp3s0)`)).toMatchObject({ address: "fe80::1%enp3s0" });
+    expect(parseLine(`${FAIL}fe80::1%eth0`)).toMatchObject({ address: "fe80::1%eth0", kind: "unknown" });
+    expect(parseLine(`${PREFIX}Banned IP fe80::1%eth0 for too many login attempts`)).toMatchObject({
+      type: "ha-ban",
+      address: "fe80::1%eth0",
+    });
+    // a zone is an interface name: nothing else (no spaces, quotes, braces) is a zone
+    expect(parseLine(`${FAIL}h (fe80::1%eth0"})`)).toBeNull();
   });
   it("rejects non-addresses in the address position", () => {
     expect(parseLine(`${FAIL}host (999.1.1.1)`)).toBeNull();

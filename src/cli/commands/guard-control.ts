@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { normalizeAddress } from "../../guard/address.js";
+import { banTarget } from "../../guard/address.js";
 import type { BanView } from "../../guard/ban-view.js";
 import type { GuardConfig } from "../../guard/config.js";
 import type { BansResult, StatusResult, UnbanResult } from "../../guard/control/protocol.js";
@@ -124,8 +124,8 @@ export function registerGuardControl(guard: Command): void {
     .option("--restart-ha", "restart Home Assistant when it would keep its ban until a restart (never by default)")
     .action(async (text: string, flags: ControlFlags & { restartHa?: boolean }) => {
       const format = checkFormat(flags.format);
-      const address = normalizeAddress(text);
-      if (!address) throw new UsageError(`'${text}' is not an IP address`);
+      const address = banTarget(text);
+      if (!address) throw new UsageError(`'${text}' is not an IP address or a banned IPv6 /64 (2001:db8:1:2::/64)`);
       const config = resolveGuardConfig(flags);
       const restartHa = flags.restartHa === true;
       const { askGuard } = await loadClient();

@@ -26,6 +26,7 @@ export interface SettingsFlags {
   source?: string;
   maxRetry?: string;
   maxTokenRetry?: string;
+  maxPrefixRetry?: string;
   findTime?: string;
   banTime?: string;
   allow?: string[];
@@ -53,6 +54,7 @@ function addSettingsFlags(command: Command): Command {
     .option("--source <source>", "where the log comes from: auto|file|journal|supervisor|stdin")
     .option("--max-retry <n>", "wrong passwords/MFA codes within --find-time that ban")
     .option("--max-token-retry <n>", "stale-token failures within --find-time that ban")
+    .option("--max-prefix-retry <n>", "wrong passwords from 2+ addresses of one IPv6 /64 that ban the /64 (0: off)")
     .option("--find-time <seconds>", "the sliding window")
     .option("--ban-time <seconds>", "first ban's length (grows for repeat offenders)")
     .option("--allow <cidr>", "never ban this network (repeatable; loopback is always allowed)", collect)
@@ -87,6 +89,7 @@ function flagLayer(flags: SettingsFlags): Record<string, unknown> {
     source: flags.source,
     maxRetry: numberOrText(flags.maxRetry),
     maxTokenRetry: numberOrText(flags.maxTokenRetry),
+    maxPrefixRetry: numberOrText(flags.maxPrefixRetry),
     findTime: numberOrText(flags.findTime),
     banTime: numberOrText(flags.banTime),
     allow: flags.allow,

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { constants } from "node:fs";
 import { access, type FileHandle, open, readFile, realpath, rename, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+import { banTarget } from "../address.js";
 import type { BanBackend } from "./backend.js";
 import { haTimestamp, type IpBanEntries, parseIpBans, removeIpBans, renderIpBans } from "./ip-bans-text.js";
 
@@ -185,7 +186,21 @@ export class IpBansFileBackend implements BanBackend {
     return this.file.read();
   }
 
+  /**
+   * The file holds single addresses only (Home Assistant reads each key with `ip_address()`; a network is
+   * "Failed to load IP ban: invalid IP address"), so a prefix ban is left out and the ban's reason says so. A
+   * link-local address is written with its zone (`'fe80::1%eth0'`), as Home Assistant writes and compares it.
+   */
+  limitation(target: string): string | null {
+    return target.includes("/")
+      ? `not in ip_bans.yaml, which holds single addresses: Home Assistant's own ban does not cover ${target}`
+      : null;
+  }
+
   async ban(address: string, _until: number): Promise<void> {
+    // only a canonical address goes into the file (no YAML syntax, nothing Home Assistant would refuse)
+    if (banTarget(address) !== address) throw new Error(`refusing non-canonical address '${address}'`);
+    if (this.limitation(address) !== null) return;
     await this.file.add(address, Date.now());
   }
 

@@ -1,6 +1,6 @@
 import { basename, dirname, extname, join } from "node:path";
 import { z } from "zod";
-import { normalizeAddress, parseNetwork } from "../address.js";
+import { banTarget, parseNetwork } from "../address.js";
 import type { BackendOutcome } from "../ban-manager.js";
 import type { BanView } from "../ban-view.js";
 import type { GuardStats } from "../bus.js";
@@ -29,7 +29,8 @@ const canonical = (parse: (text: string) => string | null, message: string) =>
       return z.NEVER;
     });
 
-const address = canonical(normalizeAddress, "not an IP address");
+// an address, or an IPv6 /64 the guard banned whole
+const address = canonical(banTarget, "not an IP address (or a banned IPv6 /64)");
 const network = canonical((text) => parseNetwork(text)?.text ?? null, "not an IP address or CIDR network");
 
 export const controlRequestSchema = z.discriminatedUnion("op", [

@@ -122,7 +122,7 @@ describe("guard unban restores access", () => {
       expect(bans.bans).toEqual([
         {
           address: "203.0.113.77",
-          reason: "3 failed logins (wrong password or MFA code)",
+          reason: "3 wrong passwords or MFA codes within 600 s",
           failures: 3,
           kind: "password",
           offence: 1,

@@ -104,7 +104,10 @@ describe("the guard's control channel", () => {
       });
       expect(JSON.parse(await raw(path, "not json\n"))).toEqual({ ok: false, error: "the request is not JSON" });
       const invalid = JSON.parse(await raw(path, '{"op":"unban","address":"203.0.113.999"}\n'));
-      expect(invalid).toEqual({ ok: false, error: "invalid request: address: not an IP address" });
+      expect(invalid).toEqual({
+        ok: false,
+        error: "invalid request: address: not an IP address (or a banned IPv6 /64)",
+      });
       expect(JSON.parse(await raw(path, '{"op":"shutdown"}')).ok).toBe(false);
       expect(JSON.parse(await raw(path, '{"op":"status","extra":1}')).ok).toBe(false);
       const status = JSON.parse(await raw(path, '{"op":"status"}'));
